@@ -1,0 +1,264 @@
+"""Read and write one dataset in each supported snapshot format.
+
+Formats: SAS XPT (pyreadstat), CDISC Dataset-JSON 1.1 (.json and .ndjson; a
+small reader of our own, since no maintained Python package reads 1.1),
+Parquet and CSV (Polars). Readers return a LazyFrame and the variable labels
+the format carries; they never write anything beside the file they read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from audit.errors import SnapshotError
+
+FORMAT_BY_SUFFIX = {
+    ".xpt": "xpt",
+    ".json": "json",
+    ".ndjson": "ndjson",
+    ".parquet": "parquet",
+    ".csv": "csv",
+}
+WRITE_FORMATS = ("csv", "parquet", "xpt", "json")
+DATASET_JSON_VERSION = "1.1.0"
+
+# Dataset-JSON 1.1 dataType -> Polars dtype.
+_JSON_TYPES: dict[str, pl.DataType] = {
+    "string": pl.String(),
+    "integer": pl.Int64(),
+    "float": pl.Float64(),
+    "double": pl.Float64(),
+    "decimal": pl.Float64(),
+    "boolean": pl.Boolean(),
+    "date": pl.String(),
+    "datetime": pl.String(),
+    "time": pl.String(),
+    "URI": pl.String(),
+}
+
+
+@dataclass(frozen=True)
+class LoadedDataset:
+    """A dataset read lazily, with what its format told us about it."""
+
+    frame: pl.LazyFrame
+    labels: dict[str, str] = field(default_factory=dict)
+    dataset_label: str | None = None
+    encoding: str | None = None
+
+
+def read_dataset(path: Path, encoding: str | None = None) -> LoadedDataset:
+    """Read one dataset file; raise SnapshotError naming the file if it is unreadable."""
+    fmt = FORMAT_BY_SUFFIX.get(path.suffix.lower())
+    reader = {
+        "xpt": _read_xpt,
+        "json": _read_dataset_json,
+        "ndjson": _read_dataset_ndjson,
+        "parquet": _read_parquet,
+        "csv": _read_csv,
+    }.get(fmt or "")
+    if reader is None:
+        raise SnapshotError(f"not a supported dataset format ({path.suffix})", file=path)
+    try:
+        return reader(path, encoding)
+    except SnapshotError:
+        raise
+    except Exception as exc:  # a corrupt file: name it, keep the library's reason
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SnapshotError(f"cannot read {fmt} dataset: {reason}", file=path) from exc
+
+
+def _integral_floats_to_int(frame: pl.DataFrame) -> pl.DataFrame:
+    """XPT stores every number as a double; give whole-number columns an integer type."""
+    casts = []
+    for name, dtype in frame.schema.items():
+        if dtype == pl.Float64:
+            column = frame.get_column(name).drop_nulls()
+            if column.len() and bool((column == column.round(0)).all()) and column.abs().max() < 2**53:
+                casts.append(pl.col(name).cast(pl.Int64))
+    return frame.with_columns(casts) if casts else frame
+
+
+def _read_xpt(path: Path, encoding: str | None) -> LoadedDataset:
+    import pyreadstat
+
+    data, meta = pyreadstat.read_xport(str(path), output_format="polars", encoding=encoding)
+    data = _integral_floats_to_int(data)
+    labels = {k: v for k, v in (meta.column_names_to_labels or {}).items() if v}
+    return LoadedDataset(data.lazy(), labels, meta.file_label or None, encoding)
+
+
+def _json_schema(columns: list[dict], path: Path) -> tuple[dict[str, pl.DataType], dict[str, str]]:
+    schema: dict[str, pl.DataType] = {}
+    labels: dict[str, str] = {}
+    for column in columns:
+        name = column.get("name")
+        if not name:
+            raise SnapshotError("Dataset-JSON column without a name", file=path, field="columns")
+        schema[name] = _JSON_TYPES.get(column.get("dataType", "string"), pl.String())
+        if column.get("label"):
+            labels[name] = column["label"]
+    return schema, labels
+
+
+def _frame_from_rows(rows: list, schema: dict[str, pl.DataType], path: Path) -> pl.DataFrame:
+    width = len(schema)
+    if any(len(row) != width for row in rows):
+        raise SnapshotError(f"a row does not have the {width} values its columns declare", file=path)
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _read_dataset_json(path: Path, encoding: str | None) -> LoadedDataset:
+    document = json.loads(path.read_text(encoding=encoding or "utf-8"))
+    if not isinstance(document, dict) or "columns" not in document:
+        raise SnapshotError("not a Dataset-JSON 1.1 document (no 'columns')", file=path)
+    schema, labels = _json_schema(document["columns"], path)
+    frame = _frame_from_rows(document.get("rows", []), schema, path)
+    return LoadedDataset(frame.lazy(), labels, document.get("label"), encoding or "utf-8")
+
+
+def _read_dataset_ndjson(path: Path, encoding: str | None) -> LoadedDataset:
+    with path.open(encoding=encoding or "utf-8") as handle:
+        header = json.loads(handle.readline() or "null")
+        if not isinstance(header, dict) or "columns" not in header:
+            raise SnapshotError("not a Dataset-JSON 1.1 NDJSON file (first line has no 'columns')", file=path)
+        schema, labels = _json_schema(header["columns"], path)
+        rows = [json.loads(line) for line in handle if line.strip()]
+    frame = _frame_from_rows(rows, schema, path)
+    return LoadedDataset(frame.lazy(), labels, header.get("label"), encoding or "utf-8")
+
+
+def _read_parquet(path: Path, encoding: str | None) -> LoadedDataset:
+    frame = pl.scan_parquet(path)
+    frame.collect_schema()  # fail here, naming the file, if the footer is corrupt
+    return LoadedDataset(frame, {}, None, None)
+
+
+def _detect_encoding(path: Path, declared: str | None) -> str:
+    """The declared encoding, else UTF-8 if the bytes decode as UTF-8, else cp1252."""
+    if declared:
+        return declared
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        try:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8"
+
+
+def _read_csv(path: Path, encoding: str | None) -> LoadedDataset:
+    used = _detect_encoding(path, encoding)
+    options = dict(infer_schema_length=10_000, null_values=[""], try_parse_dates=False)
+    if used.replace("-", "").lower() in {"utf8", "ascii"}:
+        frame = pl.scan_csv(path, **options)
+    else:
+        try:
+            text = path.read_bytes().decode(used)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise SnapshotError(f"cannot decode CSV as {used}: {exc}", file=path) from exc
+        frame = pl.read_csv(io.StringIO(text), **options).lazy()
+    frame.collect_schema()
+    return LoadedDataset(frame, {}, None, used)
+
+
+# --------------------------------------------------------------------------- writers
+
+
+def write_dataset(
+    frame: pl.DataFrame,
+    path: Path,
+    name: str,
+    *,
+    label: str | None = None,
+    column_labels: dict[str, str] | None = None,
+) -> Path:
+    """Write one dataset in the format its suffix names; deterministic bytes for the same frame."""
+    fmt = FORMAT_BY_SUFFIX.get(path.suffix.lower())
+    if fmt == "csv":
+        frame.write_csv(path)
+    elif fmt == "parquet":
+        frame.write_parquet(path, statistics=True, compression="zstd")
+    elif fmt == "xpt":
+        _write_xpt(frame, path, name, label, column_labels or {})
+    elif fmt in {"json", "ndjson"}:
+        _write_dataset_json(frame, path, name, label, column_labels or {}, ndjson=fmt == "ndjson")
+    else:
+        raise ValueError(f"cannot write {path.suffix!r}: choose one of {', '.join(WRITE_FORMATS)}")
+    return path
+
+
+def _write_xpt(frame: pl.DataFrame, path: Path, name: str, label: str | None, labels: dict) -> None:
+    import pyreadstat
+
+    dates = [c for c, t in frame.schema.items() if t in (pl.Date, pl.Datetime)]
+    variable_format = {c: "DATE9." for c in dates}
+    pyreadstat.write_xport(
+        frame,
+        str(path),
+        file_label=label or "",
+        column_labels={c: labels.get(c) for c in frame.columns},
+        table_name=name[:8].upper(),
+        file_format_version=5,
+        variable_format=variable_format or None,
+    )
+
+
+def _json_type(dtype: pl.DataType) -> str:
+    if dtype.is_integer():
+        return "integer"
+    if dtype.is_float():
+        return "double"
+    if dtype == pl.Boolean:
+        return "boolean"
+    if dtype == pl.Date:
+        return "date"
+    if dtype == pl.Datetime:
+        return "datetime"
+    return "string"
+
+
+def _json_rows(frame: pl.DataFrame) -> Iterable[list]:
+    temporal = [pl.col(c).cast(pl.String) for c, t in frame.schema.items() if t.is_temporal()]
+    return frame.with_columns(temporal).rows() if temporal else frame.rows()
+
+
+def _write_dataset_json(
+    frame: pl.DataFrame, path: Path, name: str, label: str | None, labels: dict, *, ndjson: bool
+) -> None:
+    columns = [
+        {
+            "itemOID": f"IT.{name.upper()}.{column}",
+            "name": column,
+            "label": labels.get(column, column),
+            "dataType": _json_type(dtype),
+            **({"keySequence": 1} if column == "USUBJID" else {}),
+        }
+        for column, dtype in frame.schema.items()
+    ]
+    header = {
+        "datasetJSONCreationDateTime": "2000-01-01T00:00:00",
+        "datasetJSONVersion": DATASET_JSON_VERSION,
+        "itemGroupOID": f"IG.{name.upper()}",
+        "records": frame.height,
+        "name": name.upper(),
+        "label": label or name.upper(),
+        "columns": columns,
+    }
+    rows = [list(row) for row in _json_rows(frame)]
+    with path.open("w", encoding="utf-8") as handle:
+        if ndjson:
+            handle.write(json.dumps(header) + "\n")
+            for row in rows:
+                handle.write(json.dumps(row) + "\n")
+        else:
+            json.dump({**header, "rows": rows}, handle)
