@@ -1,0 +1,9 @@
+"""Command-line interface: a thin typer app over the public API.
+
+Each command lives in its own module and registers itself on import.
+"""
+
+from audit.cli import inspect as _inspect  # noqa: F401
+from audit.cli.app import app, main
+
+__all__ = ["app", "main"]

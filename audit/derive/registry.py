@@ -1,0 +1,79 @@
+"""A registry of named derivations and the context they run in.
+
+A derivation is a pure function (DeriveContext) -> pl.LazyFrame. It reads the
+study, its own settings section, and other derivations through the context,
+which computes each one once per run. When its inputs are absent it raises
+NotApplicable with the reason, so a rule built on it is reported as not
+applicable rather than skipped or crashed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from audit.study import Study
+
+Derivation = Callable[["DeriveContext"], pl.LazyFrame]
+
+_REGISTRY: dict[str, Derivation] = {}
+# Modules whose import registers derivations; loaded on first lookup.
+_PROVIDERS = ("audit.derive.recist", "audit.derive.ctcae")
+
+
+class NotApplicable(Exception):
+    """A derivation (or rule) cannot run on this snapshot; the message says why."""
+
+
+def derivation(name: str) -> Callable[[Derivation], Derivation]:
+    """Register a derivation under a dotted name."""
+
+    def register(func: Derivation) -> Derivation:
+        if name in _REGISTRY and _REGISTRY[name] is not func:
+            raise ValueError(f"derivation {name!r} registered twice")
+        _REGISTRY[name] = func
+        return func
+
+    return register
+
+
+def _load_providers() -> None:
+    for module in _PROVIDERS:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+
+
+def registered_derivations() -> dict[str, Derivation]:
+    """Every known derivation by name."""
+    _load_providers()
+    return dict(sorted(_REGISTRY.items()))
+
+
+@dataclass
+class DeriveContext:
+    """What a derivation may read: the study, per-section settings, other derivations."""
+
+    study: Study
+    settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    _cache: dict[str, pl.LazyFrame] = field(default_factory=dict, repr=False)
+
+    def section(self, name: str) -> Mapping[str, Any]:
+        """User settings of one section ("recist", "ctcae", ...), empty when not given."""
+        return self.settings.get(name, {})
+
+    def derived(self, name: str) -> pl.LazyFrame:
+        """The named derivation's frame, computed once per context."""
+        if name not in self._cache:
+            derivations = registered_derivations()
+            if name not in derivations:
+                known = ", ".join(derivations) or "none"
+                raise KeyError(f"unknown derivation {name!r} (known: {known})")
+            self._cache[name] = derivations[name](self)
+        return self._cache[name]
