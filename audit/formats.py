@@ -91,6 +91,10 @@ def _read_xpt(path: Path, encoding: str | None) -> LoadedDataset:
 
     data, meta = pyreadstat.read_xport(str(path), output_format="polars", encoding=encoding)
     data = _integral_floats_to_int(data)
+    # SAS has no null text: a blank character value is its missing value.
+    data = data.with_columns(
+        pl.when(pl.col(pl.String).str.strip_chars() == "").then(None).otherwise(pl.col(pl.String)).name.keep()
+    )
     labels = {k: v for k, v in (meta.column_names_to_labels or {}).items() if v}
     return LoadedDataset(data.lazy(), labels, meta.file_label or None, encoding)
 
