@@ -50,14 +50,15 @@ def _is_related(names: list[str], related_set: Iterable[str]) -> pl.Expr:
 def _term_matches(names: list[str], terms: Iterable[str]) -> pl.Expr:
     """AE whose decoded or verbatim term means one of the given terms (synonyms resolved)."""
     lookup = dict(zip(term_lookup()["term_key"], term_lookup()["term"], strict=True))
-    wanted = {lookup.get(" ".join(t.split()).lower(), " ".join(t.split()).lower()) for t in terms}
-    keys = [term_key(pl.lit(w)) for w in wanted]  # unknown terms still match their own text
+    given = {" ".join(t.split()).lower() for t in terms}
+    wanted = sorted({lookup.get(key, key) for key in given})
+    keys = sorted(given | {w.lower() for w in wanted})  # unknown terms still match their text
     sources = [c for c in ("AEDECOD", "AETERM") if c in names]
     if not sources:
         raise NotApplicable("adverse events carry no term (AEDECOD or AETERM)")
     hits = []
     for column in sources:
-        hits.append(canonical_term(pl.col(column)).is_in(list(wanted)))
+        hits.append(canonical_term(pl.col(column)).is_in(wanted))
         hits.append(term_key(pl.col(column)).is_in(keys))
     return pl.any_horizontal(hits).fill_null(False)
 

@@ -30,7 +30,7 @@ def _dm(ctx: DeriveContext) -> pl.LazyFrame | None:
 def _keyed(frame: pl.LazyFrame, dataset: str, seq: str) -> pl.LazyFrame:
     """Prefix the columns every finding needs: source dataset, subject, record key."""
     front = [pl.lit(dataset).alias("DATASET"), pl.col("USUBJID"), pl.col(seq)]
-    rest = [c for c in frame.collect_schema().names() if c not in ("USUBJID", seq)]
+    rest = [c for c in frame.collect_schema().names() if c not in ("DATASET", "USUBJID", seq)]
     return frame.select(*front, *rest)
 
 

@@ -178,7 +178,7 @@ def grade_lab_records(lb: pl.LazyFrame, dm: pl.LazyFrame | None = None) -> pl.La
     )
     grade = pl.when(status == GRADED).then(pl.col("_grade").fill_null(0)).cast(pl.Int8)
     return (
-        graded.with_columns(status.alias("GRADESTAT"), grade.alias("ATOXGRN"))
+        graded.with_columns(status.alias("ATOXSTAT"), grade.alias("ATOXGRN"))
         .with_columns(pl.col("ATOXGRN").cast(pl.String).alias("ATOXGR"))
         .select(
             "USUBJID",
@@ -198,7 +198,7 @@ def grade_lab_records(lb: pl.LazyFrame, dm: pl.LazyFrame | None = None) -> pl.La
             "BASEABN",
             pl.col("direction").alias("ATOXDIR"),
             "UNITOK",
-            "GRADESTAT",
+            "ATOXSTAT",
             "ATOXGRN",
             "ATOXGR",
         )

@@ -1,0 +1,71 @@
+"""`trial-audit derive ctcae`: write every gradable lab record with its CTCAE v5 grade (ADLB-like)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from audit.cli.app import derive_app, fail, user_errors
+
+COLUMN_LABELS = {
+    "CTCTERM": "CTCAE v5.0 Term",
+    "AVAL": "Analysis Value (grading unit)",
+    "AVALU": "Analysis Value Unit",
+    "ANRLO": "Analysis Normal Range Lower Limit",
+    "ANRHI": "Analysis Normal Range Upper Limit",
+    "BASE": "Baseline Value",
+    "BASEABN": "Baseline Outside Normal Range",
+    "ATOXDIR": "Direction of Abnormality (low/high)",
+    "UNITOK": "Unit Known to the Grading Table",
+    "ATOXSTAT": "Grading Status",
+    "ATOXGRN": "Analysis Toxicity Grade (N)",
+    "ATOXGR": "Analysis Toxicity Grade",
+}
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+@derive_app.command("ctcae")
+@user_errors
+def derive_ctcae_command(
+    snapshot: Path = typer.Argument(..., help="Snapshot folder with LB (and DM for baselines)."),
+    output: Path = typer.Option(
+        ..., "--output", "-o", help="File to write: .parquet, .csv, .xpt or .json."
+    ),
+    cutoff: str = typer.Option(None, "--cutoff", help="Data cut-off date (YYYY-MM-DD)."),
+) -> None:
+    """Grade every lab record by CTCAE v5.0 (ATOXGRN); ungradable records say why (ATOXSTAT)."""
+    import polars as pl
+
+    from audit.derive import DeriveContext, NotApplicable
+    from audit.formats import write_dataset
+    from audit.study import load_study
+
+    if snapshot.is_dir() and _inside(output, snapshot):
+        fail(f"{output}: will not write into the snapshot folder")
+    try:
+        cut = date.fromisoformat(cutoff) if cutoff else None
+    except ValueError:
+        fail(f"--cutoff {cutoff!r} is not a date YYYY-MM-DD")
+    ctx = DeriveContext(load_study(snapshot, cutoff=cut))
+    try:
+        graded = ctx.derived("ctcae.lab_grades").collect()
+    except NotApplicable as exc:
+        fail(f"{snapshot}: cannot grade labs: {exc}")
+    keep = [c for c in graded.columns if c != "DATASET" and not c.endswith(("_LO", "_HI"))]
+    try:
+        write_dataset(
+            graded.select(keep),
+            output,
+            "ADLBCTC",
+            label="Lab Records with CTCAE v5.0 Grades",
+            column_labels=COLUMN_LABELS,
+        )
+    except ValueError as exc:
+        fail(f"{output}: {exc}")
+    n_graded = graded.filter(pl.col("ATOXGRN").is_not_null()).height
+    typer.echo(f"wrote {graded.height:,} lab records ({n_graded:,} graded) to {output}")
