@@ -26,10 +26,15 @@ _OPTIONAL_NUMBERS = ("LBSTRESN", "LBSTNRLO", "LBSTNRHI")
 
 
 def with_date_bounds(frame: pl.LazyFrame, *columns: str) -> pl.LazyFrame:
-    """Add <COL>_LO/_HI where the loader has not (frames built in code rather than loaded)."""
+    """Add <COL>_LO/_HI where the loader has not (frames built in code rather than loaded).
+
+    Dates repeat across records, so each distinct text is parsed once and joined back.
+    """
     names = frame.collect_schema().names()
-    todo = [c for c in columns if c in names and dates.lo_name(c) not in names]
-    return dates.with_date_bounds(frame, todo)
+    for column in (c for c in columns if c in names and dates.lo_name(c) not in names):
+        distinct = dates.with_date_bounds(frame.select(column).unique(), [column])
+        frame = frame.join(distinct, on=column, how="left", nulls_equal=True)
+    return frame
 
 
 def _lab_input(lb: pl.LazyFrame) -> pl.LazyFrame:
@@ -138,22 +143,33 @@ def _inside(side: str) -> pl.Expr:
     return pl.when(pl.col(side).is_null()).then(pl.lit(True)).otherwise(test)
 
 
-def _applies() -> pl.Expr:
-    """Criterion rows for this record's baseline state (unknown baseline counts as normal)."""
-    abnormal = pl.col("BASEABN").fill_null(False)
+def _criteria_by_state() -> pl.LazyFrame:
+    """Criterion rows keyed by the baseline state they apply to ("any" rows serve both)."""
     state = pl.col("baseline")
-    return (state == "any") | ((state == "abnormal") & abnormal) | ((state == "normal") & ~abnormal)
+    states = (
+        pl.when(state == "any")
+        .then(pl.lit(["normal", "abnormal"]))
+        .otherwise(pl.concat_list([state]))
+    )
+    return (
+        lab_criteria()
+        .lazy()
+        .with_columns(states.alias("_state"))
+        .explode("_state")
+        .drop("term", "unit", "ctcae_text", "direction", "baseline")
+    )
 
 
 def _grades(lab: pl.LazyFrame) -> pl.LazyFrame:
     """Highest matching grade per record and whether any criterion was undecidable."""
-    criteria = lab_criteria().lazy().drop("term", "unit", "ctcae_text", "direction")
+    # An unknown baseline counts as normal: ULN multiples apply (CTCAE v5 default).
+    state = pl.when(pl.col("BASEABN").fill_null(False)).then(pl.lit("abnormal"))
     matched = _inside("lower") & _inside("upper")
     return (
         lab.select("_row", "LBTESTCD", "AVAL", "ANRLO", "ANRHI", "BASE", "BASEABN")
         .filter(pl.col("AVAL").is_not_null())
-        .join(criteria, on="LBTESTCD", how="inner")
-        .filter(_applies())
+        .with_columns(state.otherwise(pl.lit("normal")).alias("_state"))
+        .join(_criteria_by_state(), on=["LBTESTCD", "_state"], how="inner")
         .with_columns(matched.alias("_match"))
         .group_by("_row")
         .agg(
@@ -165,7 +181,7 @@ def _grades(lab: pl.LazyFrame) -> pl.LazyFrame:
 
 def grade_lab_records(lb: pl.LazyFrame, dm: pl.LazyFrame | None = None) -> pl.LazyFrame:
     """Every LB record of a gradable test with its CTCAE v5 grade (ATOXGRN) and why if ungraded."""
-    lab = _baseline(_converted(_lab_input(lb)), dm)
+    lab = _baseline(_converted(_lab_input(lb)), dm).cache()
     graded = lab.join(_grades(lab), on="_row", how="left")
     status = (
         pl.when(~pl.col("UNITOK"))
