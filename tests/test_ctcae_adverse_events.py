@@ -153,3 +153,32 @@ def test_relatedness_set_is_configurable():
         {"USUBJID": ["A"], "AEDECOD": ["Fatigue"], "AETOXGR": ["3"], "AEREL": ["POSSIBLY RELATED"]}
     )
     assert count_subjects_with_ae(adae, [3], related=True, related_set=["RELATED"]) == 0
+
+
+def test_severity_disagreeing_with_grade_is_marked():
+    from audit.derive.ctcae import ae_terms
+
+    ae = pl.LazyFrame(
+        {
+            "USUBJID": ["A", "A", "A"],
+            "AESEQ": [1, 2, 3],
+            "AEDECOD": ["Fatigue"] * 3,
+            "AETOXGR": ["1", "3", "4"],
+            "AESEV": ["MILD", "MODERATE", "SEVERE"],
+        }
+    )
+    assert ae_terms(ae).collect()["SEVAGREE"].to_list() == [True, False, True]
+
+
+def test_grade_text_that_is_not_one_to_five_is_invalid():
+    from audit.derive.ctcae import ae_terms
+
+    ae = pl.LazyFrame(
+        {
+            "USUBJID": ["A"] * 4,
+            "AESEQ": [1, 2, 3, 4],
+            "AEDECOD": ["Fatigue"] * 4,
+            "AETOXGR": ["3", "6", "Grade 2", "0"],
+        }
+    )
+    assert ae_terms(ae).collect()["GRADEINVALID"].to_list() == [False, True, True, True]

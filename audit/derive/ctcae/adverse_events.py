@@ -25,6 +25,17 @@ def reported_grade(column: str = "AETOXGR") -> pl.Expr:
     return pl.when(text.str.contains(r"^[1-5]$")).then(text.cast(pl.Int8, strict=False))
 
 
+# AESEV a grade implies (domain/ctcae5.md, "Cross-field consistency").
+SEVERITY_OF_GRADE = {1: "MILD", 2: "MODERATE", 3: "SEVERE", 4: "SEVERE", 5: "SEVERE"}
+
+
+def _severity_of_grade() -> pl.Expr:
+    """The AESEV a reported grade implies; null for an invalid grade."""
+    return pl.col("AETOXGRN").replace_strict(
+        SEVERITY_OF_GRADE, default=None, return_dtype=pl.String
+    )
+
+
 def _ae_term(names: list[str]) -> pl.Expr:
     """CTCAE term of an AE: the decoded term, else the verbatim term, through the synonym map."""
     sources = [canonical_term(pl.col(c)) for c in ("AEDECOD", "AETERM") if c in names]
@@ -43,7 +54,11 @@ def ae_terms(ae: pl.LazyFrame) -> pl.LazyFrame:
     text = pl.col("AETOXGR").cast(pl.String).str.strip_chars()
     keyed = ae.with_columns(
         (pl.col("AESEQ") if "AESEQ" in names else pl.lit(None, pl.Int64)).alias("AESEQ"),
-        *(pl.lit(None, pl.String).alias(c) for c in ("AEDECOD", "AETERM") if c not in names),
+        *(
+            pl.lit(None, pl.String).alias(c)
+            for c in ("AEDECOD", "AETERM", "AESEV")
+            if c not in names
+        ),
     )
     return (
         keyed.with_columns(_ae_term(names).alias("CTCTERM"), grade.alias("AETOXGRN"))
@@ -55,6 +70,7 @@ def ae_terms(ae: pl.LazyFrame) -> pl.LazyFrame:
             .is_between(pl.col("min_grade"), pl.col("max_grade"))
             .alias("GRADEOK"),
             pl.format("{}-{}", pl.col("min_grade"), pl.col("max_grade")).alias("ALLOWED"),
+            _severity_of_grade().alias("AESEVD"),
         )
         .select(
             "USUBJID",
@@ -68,6 +84,12 @@ def ae_terms(ae: pl.LazyFrame) -> pl.LazyFrame:
             "GRADEINVALID",
             "ALLOWED",
             "GRADEOK",
+            "AESEV",
+            "AESEVD",
+            (
+                pl.col("AESEV").cast(pl.String).str.strip_chars().str.to_uppercase()
+                == pl.col("AESEVD")
+            ).alias("SEVAGREE"),
             pl.col("lab_gradable").fill_null(False),
         )
         .sort("USUBJID", "AESEQ", nulls_last=True)

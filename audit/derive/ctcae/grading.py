@@ -184,10 +184,10 @@ def grade_lab_records(lb: pl.LazyFrame, dm: pl.LazyFrame | None = None) -> pl.La
     lab = _baseline(_converted(_lab_input(lb)), dm).cache()
     graded = lab.join(_grades(lab), on="_row", how="left")
     status = (
-        pl.when(~pl.col("UNITOK"))
-        .then(pl.lit(UNIT_UNKNOWN))
-        .when(pl.col("AVAL").is_null())
+        pl.when(pl.col("LBSTRESN").is_null())
         .then(pl.lit(NO_RESULT))
+        .when(~pl.col("UNITOK"))
+        .then(pl.lit(UNIT_UNKNOWN))
         .when(pl.col("_grade").is_null() & pl.col("_undecided"))
         .then(pl.lit(RANGE_MISSING))
         .otherwise(pl.lit(GRADED))
