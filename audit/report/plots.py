@@ -1,0 +1,203 @@
+"""Figures a reviewer holds next to the paper, as inline SVG text: Kaplan-Meier and waterfall.
+
+matplotlib runs with the Agg backend and writes SVG with a fixed hash salt
+and no date, so the same data always gives the same bytes (golden tests,
+diffable reports). Text stays text (svg.fonttype none): the page is
+searchable and the published figures can be found in it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+# Days per month used for the time axis: the Julian year / 12, the convention
+# of R's survival package and of most oncology publications.
+DAYS_PER_MONTH = 30.4375
+
+_RC = {
+    "svg.hashsalt": "trial-audit",
+    "svg.fonttype": "none",
+    "font.family": "sans-serif",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+# No date, creator or links in the SVG: identical bytes for identical data, nothing remote to resolve.
+_NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
+
+# Best overall response categories in RECIST order, with colour-blind-safe colours (Okabe-Ito).
+BOR_COLOURS: dict[str, str] = {
+    "CR": "#009E73", "PR": "#56B4E9", "SD": "#E69F00", "NON-CR/NON-PD": "#F0E442",
+    "PD": "#D55E00", "NE": "#999999",
+}
+
+
+@dataclass(frozen=True)
+class SurvivalCurve:
+    """A recomputed Kaplan-Meier step function: times in days, survival after each time."""
+
+    endpoint: str
+    times: tuple[float, ...]
+    survival: tuple[float, ...]
+    censored: tuple[float, ...] = ()
+    median_days: float | None = None
+
+
+@dataclass(frozen=True)
+class PublishedMedian:
+    """A median and its CI as the paper prints them, in months."""
+
+    text: str
+    median: float | None
+    ci: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class WaterfallBar:
+    """One subject's best percentage change in target-lesion sum and best overall response."""
+
+    usubjid: str
+    best_change: float
+    bor: str
+
+
+def _render(draw: Callable[[Any], None], width: float, height: float) -> str:
+    """Draw on fresh axes under the house style; the <svg> element, no XML prolog, no date."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    buffer = io.StringIO()
+    with matplotlib.rc_context(_RC):
+        figure = Figure(figsize=(width, height), dpi=96)
+        draw(figure.add_subplot(1, 1, 1))
+        figure.savefig(buffer, format="svg", metadata=_NO_METADATA, bbox_inches="tight")
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
+def km_curve(endpoint: str, time_days: Sequence[float], event: Sequence[int]) -> SurvivalCurve:
+    """The Kaplan-Meier product-limit estimate, vectorised over distinct times."""
+    time = np.asarray(time_days, dtype=float)
+    happened = np.asarray(event, dtype=int) == 1
+    distinct, inverse = np.unique(time, return_inverse=True)
+    deaths = np.bincount(inverse, weights=happened, minlength=distinct.size)
+    leaving = np.bincount(inverse, minlength=distinct.size)
+    at_risk = time.size - np.concatenate(([0], np.cumsum(leaving)[:-1]))
+    survival = np.cumprod(1.0 - deaths / np.maximum(at_risk, 1))
+    below = np.nonzero(survival <= 0.5)[0]
+    # Median: the first time the curve reaches 0.5 or below (R survival / SAS LIFETEST).
+    median = float(distinct[below[0]]) if below.size else None
+    steps = deaths > 0
+    return SurvivalCurve(endpoint, tuple(distinct[steps].tolist()), tuple(survival[steps].tolist()),
+                         tuple(np.sort(time[~happened]).tolist()), median)
+
+
+def _step_points(curve: SurvivalCurve) -> tuple[np.ndarray, np.ndarray]:
+    times = np.concatenate(([0.0], np.asarray(curve.times))) / DAYS_PER_MONTH
+    return times, np.concatenate(([1.0], np.asarray(curve.survival)))
+
+
+def _survival_at(curve: SurvivalCurve, months: np.ndarray) -> np.ndarray:
+    times, survival = _step_points(curve)
+    return survival[np.searchsorted(times, months, side="right") - 1]
+
+
+def _mark_published(axes, published: PublishedMedian) -> None:
+    if published.ci is not None:
+        low, high = published.ci
+        axes.axvspan(low, high, color="#CC79A7", alpha=0.18, lw=0, label=f"published 95% CI {low:g}-{high:g}")
+    if published.median is not None:
+        axes.axvline(published.median, color="#CC79A7", lw=1.5, label=f"published median {published.median:g}")
+
+
+def _draw_km(axes, curve: SurvivalCurve, published: PublishedMedian | None) -> None:
+    times, survival = _step_points(curve)
+    axes.step(times, survival, where="post", color="#0072B2", lw=1.6, label="recomputed Kaplan-Meier")
+    censored = np.asarray(curve.censored) / DAYS_PER_MONTH
+    if censored.size:
+        axes.plot(censored, _survival_at(curve, censored), "|", color="#0072B2", ms=7, label="censored")
+    axes.axhline(0.5, color="#555555", lw=0.8, ls="--")
+    if curve.median_days is not None:
+        recomputed = curve.median_days / DAYS_PER_MONTH
+        axes.axvline(recomputed, color="#0072B2", lw=0.9, ls=":", label=f"recomputed median {recomputed:.1f}")
+    if published is not None:
+        _mark_published(axes, published)
+    axes.set(xlabel="months", ylabel=f"{curve.endpoint} probability", ylim=(0, 1.02), xlim=(0, None),
+             title=f"{curve.endpoint}: recomputed curve and published median")
+    axes.legend(loc="upper right", frameon=False, fontsize=8)
+
+
+def km_svg(curve: SurvivalCurve, published: PublishedMedian | None = None) -> str:
+    """Recomputed KM curve with the 0.5 line, the published median and its shaded CI."""
+    return _render(lambda axes: _draw_km(axes, curve, published), 6.4, 3.6)
+
+
+def _draw_waterfall(axes, bars: Sequence[WaterfallBar]) -> None:
+    from matplotlib.patches import Patch
+
+    ordered = sorted(bars, key=lambda b: (-b.best_change, b.usubjid))
+    colours = [BOR_COLOURS.get(b.bor, BOR_COLOURS["NE"]) for b in ordered]
+    axes.bar(range(len(ordered)), [b.best_change for b in ordered], color=colours, width=0.85)
+    # RECIST 1.1 thresholds: +20 % over the nadir (PD), -30 % from baseline (PR).
+    for level in (20, -30):
+        axes.axhline(level, color="#555555", lw=0.8, ls="--")
+    axes.axhline(0, color="black", lw=0.6)
+    present = [bor for bor in BOR_COLOURS if any(b.bor == bor for b in ordered)]
+    handles = [Patch(color=BOR_COLOURS[bor], label=bor) for bor in present]
+    axes.set(xticks=[], xlabel=f"subjects (n = {len(ordered)})", ylabel="best change in target sum (%)",
+             title="Best percentage change in target-lesion sum, by best overall response")
+    if handles:
+        axes.legend(handles=handles, loc="upper right", frameon=False, fontsize=8, ncols=len(handles))
+
+
+def waterfall_svg(bars: Sequence[WaterfallBar]) -> str:
+    """Best percentage change per subject, largest increase first, coloured by BOR."""
+    return _render(lambda axes: _draw_waterfall(axes, bars), 6.4, 3.4)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A rendered figure for a report: an anchor key, a caption, the <svg> text."""
+
+    key: str
+    caption: str
+    svg: str
+
+
+def _published_median(text: str, ci: str | None) -> PublishedMedian:
+    from audit.claims.printed import number_text, range_texts
+
+    median = number_text(text)
+    bounds = range_texts(ci) if ci else None
+    shown = f"{median} ({bounds[0]}-{bounds[1]})" if median and bounds else text
+    return PublishedMedian(shown, float(median) if median else None,
+                           (float(bounds[0]), float(bounds[1])) if bounds else None)
+
+
+def km_figures(study, claims) -> list[Figure]:
+    """One KM figure per claimed median (PFS, OS): the recomputed curve beside the printed figure."""
+    from audit.claims.endpoints import endpoint_data
+    from audit.derive import NotApplicable
+
+    figures = []
+    for claim in claims.claims:
+        if claim.measure.type != "km_median":
+            continue
+        try:
+            data = endpoint_data(study, claim.measure.endpoint, claims.endpoints)
+        except NotApplicable:
+            continue
+        curve = km_curve(data.endpoint, data.time, data.event)
+        published = _published_median(claim.text, claim.ci)
+        caption = (f"{data.endpoint} ({claim.id}): Kaplan-Meier recomputed from {data.source}, "
+                   f"n = {len(data.time)}; published median {published.text} months.")
+        figures.append(Figure(f"km-{claim.id}", caption, km_svg(curve, published)))
+    return figures

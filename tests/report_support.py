@@ -1,0 +1,78 @@
+"""Shared helpers for the report tests: an HTML outline parser and small result values."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import numpy as np
+
+from audit.claims.results import ClaimVerdict, MethodResult, VerificationResult
+from audit.report.plots import Figure, PublishedMedian, km_curve, km_svg
+
+
+class Outline(HTMLParser):
+    """Collects tags, their attributes, text, and the text inside each <script>."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        (self.scripts if self._in_script else self.text).append(data)
+
+    def ids(self) -> set[str]:
+        return {a["id"] for _, a in self.tags if a.get("id")}
+
+    def count(self, tag: str) -> int:
+        return sum(t == tag for t, _ in self.tags)
+
+    def remote_references(self) -> list[str]:
+        """Every src/href/xlink:href that would load something over the network."""
+        keys = ("src", "href", "xlink:href", "data")
+        return [a[k] for _, a in self.tags for k in keys
+                if a.get(k) and a[k].lower().lstrip().startswith(("http:", "https:", "//"))]
+
+    def rows(self, table_id: str) -> int:
+        """Body rows of one table, counted by the <tr> tags after its <tbody>."""
+        inside, body, rows = False, False, 0
+        for tag, attrs in self.tags:
+            if tag == "table":
+                inside, body = attrs.get("id") == table_id, False
+            elif inside and tag == "tbody":
+                body = True
+            elif inside and body and tag == "tr":
+                rows += 1
+        return rows
+
+
+def survival_curve():
+    rng = np.random.default_rng(7)
+    return km_curve("PFS", rng.exponential(200, 60).round(), (rng.random(60) < 0.8).astype(int))
+
+
+def verification_result(hostile: str = "<script>alert(1)</script>") -> VerificationResult:
+    method = MethodResult({"median": "r_sas"}, "R/SAS median", ("6.9", "4.6", "9.3"), ("6.9", "4.6", "9.3"),
+                          (True, True, True), 0.0)
+    verdicts = (
+        ClaimVerdict("pfs", "6.9 (95% CI 4.6-9.3)", "km_median", "reproduced", method, "declared", (method,)),
+        ClaimVerdict("orr", hostile, "proportion", "not_applicable", None, "conventional", reason=hostile),
+    )
+    return VerificationResult("snapshot", "claims.yaml", verdicts)
+
+
+def km_figure() -> Figure:
+    svg = km_svg(survival_curve(), PublishedMedian("6.9 (4.6-9.3)", 6.9, (4.6, 9.3)))
+    return Figure("km-pfs", "PFS", svg)
