@@ -76,3 +76,45 @@ def verification_result(hostile: str = "<script>alert(1)</script>") -> Verificat
 def km_figure() -> Figure:
     svg = km_svg(survival_curve(), PublishedMedian("6.9 (4.6-9.3)", 6.9, (4.6, 9.3)))
     return Figure("km-pfs", "PFS", svg)
+
+
+def finding(rule_id: str, severity: str, usubjid: str, seq: int, variables: tuple[str, ...],
+            values: tuple[str | None, ...], message: str, new: bool | None = None):
+    from audit.findings import Finding, fingerprint_of, fingerprint_text
+
+    dataset = {"DATE": "AE", "CTCAE": "AE", "RECIST": "TR"}[rule_id.rstrip("0123456789")]
+    key_name = f"{dataset}SEQ"
+    text = fingerprint_text(rule_id, dataset, usubjid, key_name, str(seq), variables, values)
+    return Finding(rule_id, severity, dataset, usubjid, key_name, str(seq), variables, values, message,
+                   fingerprint_of(text), new)
+
+
+def audit_result(hostile: str = "<script>alert(1)</script>", compared: bool = False):
+    """Three rules: DATE003 fails twice (one hostile AETERM), CTCAE003 once, RECIST001 not applicable."""
+    from audit.findings import AuditResult, AuditTrail, InputFile, ResolvedFinding, RuleResult
+
+    new = (lambda flag: flag) if compared else (lambda flag: None)
+    date003 = (
+        finding("DATE003", "major", "ESCC-01-001", 3, ("AESTDTC", "AEENDTC", "AETERM"),
+                ("2020-03-05", "2020-03-01", hostile), "AE ends before it starts", new(True)),
+        finding("DATE003", "major", "ESCC-02-007", 1, ("AESTDTC", "AEENDTC", "AETERM"),
+                ("2020-05-02", "2020-04-30", "=HYPERLINK(\"http://x\")"), "AE ends before it starts", new(False)),
+    )
+    ctcae003 = (finding("CTCAE003", "critical", "ESCC-01-002", 4, ("AETOXGR", "AEOUT"), ("5", "RECOVERED"),
+                        "grade 5 without AEOUT FATAL", new(False)),)
+    results = (
+        RuleResult("CTCAE003", "Grade 5 without AEOUT FATAL", "critical", "failed", ("AE",), 1, ctcae003,
+                   severity_counts=(("critical", 1),)),
+        RuleResult("DATE003", "AE ends before it starts", "major", "failed", ("AE",), 2, date003,
+                   severity_counts=(("major", 2),)),
+        RuleResult("RECIST001", "More than 5 target lesions at baseline", "major", "not applicable", ("TU",),
+                   reason="TU is not in the snapshot"),
+    )
+    trail = AuditTrail("0.1.0", "/data/snap", (("dates.yaml", "ab" * 32),),
+                       (InputFile("AE", "/data/snap/ae.csv", "cd" * 32, 40),), "2021-06-30", "TS DCUTDTC",
+                       run_at="2021-07-01T10:00:00+00:00", duration_s=0.5)
+    resolved = (ResolvedFinding("0123456789abcdef", "DATE004", "DM", "ESCC-03-001", "DM USUBJID=ESCC-03-001"),)
+    return AuditResult(results, trail, baseline_used=False, resolved=resolved if compared else ())
+
+
+SITES = {"ESCC-01-001": "01", "ESCC-01-002": "01", "ESCC-02-007": "02"}
