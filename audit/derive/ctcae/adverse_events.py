@@ -16,6 +16,10 @@ from audit.derive.ctcae.grading import with_date_bounds
 from audit.derive.ctcae.tables import canonical_term, lab_terms, term_table
 
 AE_REQUIRED = ("USUBJID", "AETOXGR")
+# AE variables the grade-consistency rules compare with the grade; carried only
+# when collected, so a rule on an absent variable is reported as not applicable.
+PASSED_THROUGH = ("AESEV", "AEOUT", "AESDTH", "AESER", "AESTDTC")
+SERIOUSNESS_CRITERIA = ("AESDTH", "AESLIFE", "AESHOSP", "AESDISAB", "AESCONG", "AESMIE")
 _FAR_FUTURE = date(9999, 12, 31)
 
 
@@ -51,21 +55,16 @@ def ae_terms(ae: pl.LazyFrame) -> pl.LazyFrame:
         .select(pl.col("term").alias("CTCTERM"), "min_grade", "max_grade", "lab_gradable")
     )
     grade = reported_grade()
-    text = pl.col("AETOXGR").cast(pl.String).str.strip_chars()
     keyed = ae.with_columns(
         (pl.col("AESEQ") if "AESEQ" in names else pl.lit(None, pl.Int64)).alias("AESEQ"),
-        *(
-            pl.lit(None, pl.String).alias(c)
-            for c in ("AEDECOD", "AETERM", "AESEV")
-            if c not in names
-        ),
+        *(pl.lit(None, pl.String).alias(c) for c in ("AEDECOD", "AETERM") if c not in names),
     )
     return (
         keyed.with_columns(_ae_term(names).alias("CTCTERM"), grade.alias("AETOXGRN"))
         .join(terms, on="CTCTERM", how="left")
         .with_columns(
             pl.col("CTCTERM").is_not_null().alias("TERMKNOWN"),
-            (text.is_not_null() & pl.col("AETOXGRN").is_null()).alias("GRADEINVALID"),
+            pl.col("AETOXGRN").is_null().alias("GRADEINVALID"),
             pl.col("AETOXGRN")
             .is_between(pl.col("min_grade"), pl.col("max_grade"))
             .alias("GRADEOK"),
@@ -84,14 +83,32 @@ def ae_terms(ae: pl.LazyFrame) -> pl.LazyFrame:
             "GRADEINVALID",
             "ALLOWED",
             "GRADEOK",
-            "AESEV",
             "AESEVD",
-            (
-                pl.col("AESEV").cast(pl.String).str.strip_chars().str.to_uppercase()
-                == pl.col("AESEVD")
-            ).alias("SEVAGREE"),
+            *(c for c in PASSED_THROUGH if c in names),
             pl.col("lab_gradable").fill_null(False),
         )
+        .sort("USUBJID", "AESEQ", nulls_last=True)
+    )
+
+
+def ae_seriousness(ae: pl.LazyFrame) -> pl.LazyFrame:
+    """Per AE: AESER and which collected seriousness criteria are Y (SDTMIG 6.2 AE)."""
+    names = ae.collect_schema().names()
+    collected = [c for c in SERIOUSNESS_CRITERIA if c in names]
+    met = [
+        pl.when(pl.col(c).cast(pl.String).str.strip_chars() == "Y").then(pl.lit(c))
+        for c in collected
+    ]
+    return (
+        ae.select(
+            "USUBJID",
+            "AESEQ",
+            "AETERM",
+            pl.col("AESER").cast(pl.String).str.strip_chars(),
+            *collected,
+            pl.concat_list(met).list.drop_nulls().list.join(", ").alias("CRITERIA"),
+        )
+        .with_columns(pl.col("CRITERIA").str.len_chars().gt(0).alias("ANYCRIT"))
         .sort("USUBJID", "AESEQ", nulls_last=True)
     )
 

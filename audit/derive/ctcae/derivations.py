@@ -58,6 +58,17 @@ def ae_terms(ctx: DeriveContext) -> pl.LazyFrame:
     return _keyed(aes.ae_terms(_need(ctx, "AE", *aes.AE_REQUIRED)), "AE", "AESEQ")
 
 
+@derivation("ctcae.ae_seriousness")
+def ae_seriousness(ctx: DeriveContext) -> pl.LazyFrame:
+    """Per AE: AESER and the seriousness criteria that are Y."""
+    ae = _need(ctx, "AE", "USUBJID", "AESEQ", "AESER")
+    if not any(ctx.study.has("AE", c) for c in aes.SERIOUSNESS_CRITERIA):
+        raise NotApplicable(f"AE has none of {', '.join(aes.SERIOUSNESS_CRITERIA)}")
+    if "AETERM" not in ctx.study.columns("AE"):
+        ae = ae.with_columns(pl.lit(None, pl.String).alias("AETERM"))
+    return _keyed(aes.ae_seriousness(ae), "AE", "AESEQ")
+
+
 def _windows(ctx: DeriveContext) -> pl.LazyFrame:
     ae = _need(ctx, "AE", *aes.AE_REQUIRED, "AESTDTC")
     return aes.ae_windows(ae, ctx.study.cutoff)
