@@ -28,6 +28,7 @@ class ExpectationOutcome:
     unexpected_count: int | None = None
     observed_value: Any = None
     message: str = ""
+    title: str = ""
     # ROW, the record key columns and the checked columns of unexpected rows (capped).
     unexpected: pl.DataFrame = field(default_factory=pl.DataFrame)
 

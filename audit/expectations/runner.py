@@ -156,15 +156,23 @@ def _outcome(
         unexpected_count=result.unexpected_count,
         observed_value=result.observed_value,
         message=result.message or describe(expectation, result),
+        title=title(expectation),
         unexpected=unexpected,
     )
 
 
+def title(expectation: Expectation) -> str:
+    """The suite's title for the expectation, else its type and columns in words."""
+    if expectation.meta.get("title"):
+        return str(expectation.meta["title"])
+    what = expectation.type.removeprefix("expect_").replace("_", " ")
+    where = ", ".join(expectation.columns) or expectation.kwargs.get("column", "")
+    return f"{where}: {what}" if where else what
+
+
 def describe(expectation: Expectation, result: Evaluation) -> str:
     """One line a data manager reads: what was expected and how often it did not hold."""
-    what = expectation.meta.get("title") or expectation.type.removeprefix("expect_").replace("_", " ")
-    where = ", ".join(expectation.columns)
-    subject = f"{where}: {what}" if where else what
+    subject = title(expectation)
     if result.status == PASSED:
         return subject
     if result.unexpected_count is not None:
