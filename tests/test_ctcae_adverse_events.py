@@ -155,7 +155,7 @@ def test_relatedness_set_is_configurable():
     assert count_subjects_with_ae(adae, [3], related=True, related_set=["RELATED"]) == 0
 
 
-def test_severity_disagreeing_with_grade_is_marked():
+def test_severity_implied_by_grade_is_derived():
     from audit.derive.ctcae import ae_terms
 
     ae = pl.LazyFrame(
@@ -167,7 +167,7 @@ def test_severity_disagreeing_with_grade_is_marked():
             "AESEV": ["MILD", "MODERATE", "SEVERE"],
         }
     )
-    assert ae_terms(ae).collect()["SEVAGREE"].to_list() == [True, False, True]
+    assert ae_terms(ae).collect()["AESEVD"].to_list() == ["MILD", "SEVERE", "SEVERE"]
 
 
 def test_grade_text_that_is_not_one_to_five_is_invalid():
