@@ -71,3 +71,54 @@ def test_two_figures_on_one_page_share_no_element_id():
     page = Outline(render_verification_html(verification_result(), [first, second]))
     ids = [a["id"] for _, a in page.tags if a.get("id")]
     assert len(ids) == len(set(ids))
+
+
+def _audit_page(compared: bool = False, **kwargs) -> tuple[str, Outline]:
+    from audit.report.html import render_audit_html
+    from tests.report_support import SITES, audit_result
+
+    html = render_audit_html(audit_result(compared=compared), sites=SITES, **kwargs)
+    return html, Outline(html)
+
+
+def test_audit_page_has_trail_summary_and_one_section_per_rule():
+    _, page = _audit_page()
+    assert {"trail", "summary", "rules", "rule-DATE003", "rule-CTCAE003", "rule-RECIST001"} <= page.ids()
+    assert page.rows("findings-DATE003") == 2
+    assert page.rows("findings-CTCAE003") == 1
+
+
+def test_audit_page_lists_failed_rules_before_not_applicable():
+    html, _ = _audit_page()
+    assert html.index('id="rule-CTCAE003"') < html.index('id="rule-DATE003"') < html.index('id="rule-RECIST001"')
+
+
+def test_audit_page_shows_hostile_aeterm_as_text():
+    html, page = _audit_page()
+    assert "<script>alert(1)</script>" not in html
+    assert any("AETERM=<script>alert(1)</script>" in t for t in page.text)
+    assert page.count("script") == 1
+
+
+def test_audit_page_summary_counts_by_pack_and_severity():
+    _, page = _audit_page()
+    assert page.rows("summary-table") == 3
+
+
+def test_audit_page_without_comparison_has_no_change_section():
+    _, page = _audit_page()
+    assert "changes" not in page.ids()
+
+
+def test_compared_audit_page_marks_new_findings_and_lists_resolved():
+    html, page = _audit_page(compared=True)
+    assert "changes" in page.ids()
+    assert page.rows("resolved-table") == 1
+    assert ">new</td>" in html and ">persisting</td>" in html
+
+
+def test_audit_page_with_claims_has_verdicts_and_km_figure():
+    _, page = _audit_page(verification=verification_result(), figures=[km_figure()])
+    assert page.rows("verdict-table") == 2
+    assert "figure-km-pfs" in page.ids()
+    assert page.remote_references() == []

@@ -9,14 +9,16 @@ Jinja2 autoescapes every value taken from the data, so an AETERM of
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from audit import __version__
 from audit.claims.results import VERDICT_LABELS, VerificationResult
+from audit.findings import SEVERITIES, STATUSES, AuditResult, RuleResult
 from audit.report.plots import Figure
+from audit.report.xlsx import RuleDescription, change_counts, is_compared, pack_severity_counts
 
 _TEMPLATES = Path(__file__).with_name("templates")
 _SVG_ID = re.compile(r'(\bid="|url\(#|href="#)')
@@ -26,8 +28,10 @@ _SVG_ID = re.compile(r'(\bid="|url\(#|href="#)')
 def _environment():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    return Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    environment = Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    environment.filters["zip"] = lambda first, second: zip(first, second, strict=False)
+    return environment
 
 
 def _scoped_ids(svg: str, key: str) -> str:
@@ -51,5 +55,26 @@ def render_verification_html(result: VerificationResult, figures: Sequence[Figur
     """Claim verdicts as a page, with the KM and waterfall figures when given."""
     return render_template(
         "verify.html.j2", title="trial-audit: published figures verified", subtitle=result.claims_file,
-        result=result, labels=VERDICT_LABELS, counts=result.counts(), figures=_trusted(figures),
+        verification=result, verdict_labels=VERDICT_LABELS, figures=_trusted(figures),
     )
+
+
+def render_audit_html(result: AuditResult, *, rules: Mapping[str, RuleDescription] | None = None,
+                      sites: Mapping[str, str] | None = None, verification: VerificationResult | None = None,
+                      figures: Sequence[Figure] = ()) -> str:
+    """Findings as a page: audit trail, summary by pack and severity, one section per rule."""
+    compared = is_compared(result)
+    return render_template(
+        "check.html.j2", title="trial-audit: data audit", subtitle=result.trail.snapshot,
+        trail=result.trail, status_counts=result.status_counts(), severities=SEVERITIES,
+        pack_counts=pack_severity_counts(result), compared=compared, changes=change_counts(result),
+        resolved=sorted(result.resolved, key=lambda f: (f.usubjid or "", f.record, f.rule_id)),
+        results=_failing_first(result.results), rules=rules or {}, sites=sites or {},
+        verification=verification, verdict_labels=VERDICT_LABELS, figures=_trusted(figures),
+    )
+
+
+def _failing_first(results: Sequence[RuleResult]) -> list[RuleResult]:
+    """Rules that found something or failed to run first, then by ID: what needs reading leads."""
+    order = {status: i for i, status in enumerate(STATUSES)}
+    return sorted(results, key=lambda r: (order.get(r.status, len(order)), r.rule_id, r.source))
