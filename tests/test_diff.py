@@ -78,3 +78,65 @@ def test_file_that_is_not_a_report_names_the_file(tmp_path):
     with pytest.raises(AuditInputError, match="not a trial-audit JSON report") as error:
         read_report(path)
     assert "other.json" in error.value.render()
+
+
+def _reports(tmp_path, old, new):
+    old_path, new_path = tmp_path / "old.json", tmp_path / "new.json"
+    old_path.write_text(json.dumps(asdict(old)))
+    new_path.write_text(json.dumps(asdict(new)))
+    return str(old_path), str(new_path)
+
+
+def _cli(*args):
+    from typer.testing import CliRunner
+
+    import audit.cli  # noqa: F401  (registers the commands)
+    from audit.cli.app import app
+
+    return CliRunner().invoke(app, ["diff", *args])
+
+
+def test_diff_command_lists_the_new_finding_and_exits_1(tmp_path):
+    old, new = _reports(tmp_path, _without(audit_result(), "CTCAE003"), audit_result())
+    run = _cli(old, new)
+    assert run.exit_code == 1
+    assert run.stdout.splitlines()[0] == "1 new, 2 persisting, 0 resolved"
+    assert "CTCAE003" in run.stdout and "ESCC-01-002" in run.stdout
+
+
+def test_diff_of_identical_reports_is_clean(tmp_path):
+    old, new = _reports(tmp_path, audit_result(), audit_result())
+    run = _cli(old, new, "--format", "json")
+    assert run.exit_code == 0
+    changes = json.loads(run.stdout)["changes"]
+    assert changes["new"] == [] and changes["resolved"] == []
+
+
+def test_diff_junit_fails_one_case_per_new_finding(tmp_path):
+    old, new = _reports(tmp_path, _without(audit_result(), "DATE003"), audit_result())
+    run = _cli(old, new, "--format", "junit")
+    assert 'failures="2"' in run.stdout
+
+
+def test_diff_xlsx_refuses_stdout(tmp_path):
+    old, new = _reports(tmp_path, audit_result(), audit_result())
+    run = _cli(old, new, "--format", "xlsx")
+    assert run.exit_code == 2
+    assert "--output" in run.stderr
+
+
+def test_diff_html_and_xlsx_mark_changes(tmp_path):
+    import openpyxl
+
+    old, new = _reports(tmp_path, _without(audit_result(), "CTCAE003"), audit_result())
+    assert _cli(old, new, "--format", "html", "--output", str(tmp_path / "d.html")).exit_code == 1
+    assert ">new</td>" in (tmp_path / "d.html").read_text()
+    assert _cli(old, new, "--format", "xlsx", "--output", str(tmp_path / "d.xlsx")).exit_code == 1
+    critical = openpyxl.load_workbook(tmp_path / "d.xlsx")["critical"]
+    assert critical["J1"].value == "Since previous" and critical["J2"].value == "new"
+
+
+def test_diff_of_a_missing_report_is_a_usage_error(tmp_path):
+    run = _cli(str(tmp_path / "none.json"), str(tmp_path / "none.json"))
+    assert run.exit_code == 2
+    assert "none.json" in run.stderr
