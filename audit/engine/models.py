@@ -100,7 +100,8 @@ def _describe(error: dict[str, Any]) -> str:
     if error["type"] == "extra_forbidden":
         return "unknown key (expected one of the documented fields)"
     if error["type"] == "union_tag_invalid":
-        return f"unknown check kind {found!r} (expected one of: {', '.join(_KINDS)})"
+        tag = (error.get("ctx") or {}).get("tag", found)
+        return f"unknown check kind {tag!r} (expected one of: {', '.join(_KINDS)})"
     if error["type"] == "union_tag_not_found":
         return f"missing 'kind' (expected one of: {', '.join(_KINDS)})"
     shown = repr(found) if not isinstance(found, dict | list) else type(found).__name__

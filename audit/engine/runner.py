@@ -81,8 +81,7 @@ def _offending(rule: Rule, sources: Sources) -> tuple[pl.LazyFrame | None, list[
             built = kind.build(check_params(rule, dataset), target)
         except NotApplicable as exc:
             # Under '*' a dataset without the variables is simply not concerned; a named one is worth a note.
-            if dataset in named or "*" not in named:
-                reasons.append(str(exc))
+            reasons.append(str(exc) if dataset in named or "*" not in named else f"~{exc}")
             continue
         for found in built:
             frames.append(_normalised(rule, dataset, len(specs), found, target.schema))
@@ -143,12 +142,12 @@ def run_rule(rule: Rule, sources: Sources, options: RunOptions) -> tuple[RuleRes
     try:
         offending, specs, reasons = _offending(rule, sources)
         if offending is None:
-            reason = "; ".join(reasons) or "no dataset of the snapshot has the variables it checks"
+            reason = "; ".join(dict.fromkeys(r.lstrip("~") for r in reasons)) or "no dataset to check"
             return _result(rule, NOT_APPLICABLE, reason=reason), None
         collected = _sorted(offending).collect()
     except Exception as exc:  # one rule failing at run time must not stop the audit
         return _result(rule, ERROR, reason=f"{type(exc).__name__}: {str(exc).splitlines()[0]}"), None
-    notes = tuple(reasons)
+    notes = tuple(r for r in reasons if not r.startswith("~"))
     if collected.height == 0:
         return _result(rule, PASSED, notes=notes), set() if options.baseline is not None else None
     details = [_finding(rule, row, specs[row["_V"]], options.baseline)

@@ -1,0 +1,135 @@
+"""`trial-audit check` and `trial-audit baseline`: run rule packs on a snapshot, render, exit by severity.
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it (only
+new ones with --baseline), 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from audit.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, fail, user_errors
+from audit.findings import SEVERITIES
+
+_SNAPSHOT = typer.Argument(..., help="Snapshot folder (xpt, Dataset-JSON, parquet or csv files).")
+_RULES = typer.Option(None, "--rules", help="Rule file or folder (repeatable); default: the built-in packs.")
+_CONFIG = typer.Option(None, "--config", help="Settings YAML (sections study, recist, ctcae).")
+_CUTOFF = typer.Option(None, "--cutoff", help="Data cut-off date (YYYY-MM-DD); overrides the snapshot's.")
+
+
+def _ids(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _cutoff(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"--cutoff: expected a date YYYY-MM-DD, found {text!r}")
+    return None
+
+
+def _guard_output(output: Path | None, snapshot: Path) -> None:
+    """Never write into the snapshot folder."""
+    if output is not None and output.resolve().is_relative_to(snapshot.resolve()):
+        fail(f"--output {output}: refusing to write into the snapshot folder {snapshot}")
+
+
+def _progress_hook(total: int):
+    """A progress bar on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None, None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    progress = Progress(console=Console(stderr=True), transient=True)
+    task = progress.add_task("checking", total=total)
+    progress.start()
+    return (lambda rule_id: progress.update(task, advance=1, description=rule_id)), progress
+
+
+def _audit(snapshot: Path, rules, select, ignore, config, cutoff, max_details, baseline=None):
+    from audit.baseline import load_baseline
+    from audit.engine import load_config, load_rules, run_audit, select_rules
+    from audit.engine.config import AuditSettings
+    from audit.study import load_study
+
+    given_cutoff = _cutoff(cutoff)
+    settings = load_config(config) if config else AuditSettings()
+    if given_cutoff:
+        settings = settings.model_copy(update={"study": settings.study.model_copy(update={"cutoff": given_cutoff})})
+    ruleset = load_rules(rules or None)
+    accepted = load_baseline(baseline) if baseline else None
+    study = load_study(snapshot, cutoff=given_cutoff)
+    hook, bar = _progress_hook(len(select_rules(ruleset.rules, _ids(select), _ids(ignore))))
+    try:
+        result = run_audit(study, rules=ruleset, select=_ids(select), ignore=_ids(ignore), settings=settings,
+                           max_details=max_details, baseline=accepted, progress=hook)
+    finally:
+        if bar is not None:
+            bar.stop()
+    return result, ruleset
+
+
+@app.command("check")
+@user_errors
+def check(
+    snapshot: Path = _SNAPSHOT,
+    rules: list[Path] | None = _RULES,
+    select: list[str] | None = typer.Option(None, "--select", help="Rule IDs or prefixes to run (comma-separated)."),
+    ignore: list[str] | None = typer.Option(None, "--ignore", help="Rule IDs or prefixes to skip (comma-separated)."),
+    output_format: str = typer.Option("console", "--format", help="console, json, junit (or any registered format)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
+    fail_on: str = typer.Option("major", "--fail-on", help="Exit 1 when findings reach this severity."),
+    baseline: Path | None = typer.Option(None, "--baseline", help="Accepted findings: only new ones gate."),
+    max_details: int = typer.Option(1000, "--max-details", min=0, help="Detail rows kept per rule."),
+    cutoff: str | None = _CUTOFF,
+    config: Path | None = _CONFIG,
+) -> None:
+    """Run rule packs on a snapshot; exit 0 clean, 1 findings at or above --fail-on, 2 usage error."""
+    from audit.report import ReportOptions, writer
+
+    if fail_on not in SEVERITIES:
+        fail(f"--fail-on: expected one of {', '.join(SEVERITIES)}, found {fail_on!r}")
+    render = writer(output_format)
+    _guard_output(output, snapshot)
+    result, ruleset = _audit(snapshot, rules, select, ignore, config, cutoff, max_details, baseline)
+    to_terminal = output is None and sys.stdout.isatty()
+    options = ReportOptions(fail_on=fail_on, color=to_terminal and output_format == "console",
+                            rules={r.id: r for r in ruleset.rules})
+    report = render(result, options)
+    if output is not None:
+        output.write_bytes(report) if isinstance(report, bytes) else output.write_text(report, encoding="utf-8")
+    elif isinstance(report, bytes):
+        fail(f"--format {output_format} writes a binary file: give --output FILE")
+    else:
+        typer.echo(report, nl=False)
+    raise typer.Exit(EXIT_FINDINGS if result.gating_count(fail_on) else EXIT_CLEAN)
+
+
+@app.command("baseline")
+@user_errors
+def baseline_command(
+    snapshot: Path = _SNAPSHOT,
+    output: Path = typer.Option(..., "--output", "-o", help="Baseline file to write (JSON)."),
+    rules: list[Path] | None = _RULES,
+    select: list[str] | None = typer.Option(None, "--select", help="Rule IDs or prefixes to run."),
+    ignore: list[str] | None = typer.Option(None, "--ignore", help="Rule IDs or prefixes to skip."),
+    cutoff: str | None = _CUTOFF,
+    config: Path | None = _CONFIG,
+) -> None:
+    """Record every current finding as accepted, for `check --baseline FILE`."""
+    from audit.baseline import write_baseline
+
+    _guard_output(output, snapshot)
+    result, _ = _audit(snapshot, rules, select, ignore, config, cutoff, sys.maxsize)
+    count = write_baseline(result, output)
+    typer.echo(f"baseline: {count} findings accepted -> {output}")
