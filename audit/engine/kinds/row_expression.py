@@ -41,6 +41,6 @@ def build(params: RowExpression, target: Target) -> list[Violations]:
     expr = parse_sql(params.fails_when)
     read = expression_columns(expr)
     shown = tuple(params.show or read)
-    target.require(*read, *shown)
+    target.require(*dict.fromkeys([*read, *shown]))
     rows = target.frame.filter(expr.fill_null(False))
     return [Violations(rows, shown, f"fails: {params.fails_when}")]
