@@ -68,12 +68,14 @@ def _normalised(rule: Rule, dataset: str, index: int, found: Violations, schema:
     )
 
 
-def _offending(rule: Rule, sources: Sources) -> tuple[pl.LazyFrame | None, list[Violations], list[str]]:
-    """Every offending row of the rule over its datasets, the violation specs, and not-applicable reasons."""
+def _offending(
+    rule: Rule, sources: Sources
+) -> tuple[pl.LazyFrame | None, list[Violations], list[tuple[str, bool]]]:
+    """Every offending row of the rule over its datasets, the violation specs, and (not-applicable reason, noted)."""
     kind = registered_kinds()[rule.check.kind]
     frames: list[pl.LazyFrame] = []
     specs: list[Violations] = []
-    reasons: list[str] = []
+    reasons: list[tuple[str, bool]] = []
     named = set(rule.datasets)
     for dataset in expand_datasets(rule, sources.study.names):
         try:
@@ -81,7 +83,7 @@ def _offending(rule: Rule, sources: Sources) -> tuple[pl.LazyFrame | None, list[
             built = kind.build(check_params(rule, dataset), target)
         except NotApplicable as exc:
             # Under '*' a dataset without the variables is simply not concerned; a named one is worth a note.
-            reasons.append(str(exc) if dataset in named or "*" not in named else f"~{exc}")
+            reasons.append((str(exc), dataset in named or "*" not in named))
             continue
         for found in built:
             frames.append(_normalised(rule, dataset, len(specs), found, target.schema))
@@ -142,12 +144,12 @@ def run_rule(rule: Rule, sources: Sources, options: RunOptions) -> tuple[RuleRes
     try:
         offending, specs, reasons = _offending(rule, sources)
         if offending is None:
-            reason = "; ".join(dict.fromkeys(r.lstrip("~") for r in reasons)) or "no dataset to check"
+            reason = "; ".join(dict.fromkeys(r for r, _ in reasons)) or "no dataset to check"
             return _result(rule, NOT_APPLICABLE, reason=reason), None
         collected = _sorted(offending).collect()
     except Exception as exc:  # one rule failing at run time must not stop the audit
         return _result(rule, ERROR, reason=f"{type(exc).__name__}: {str(exc).splitlines()[0]}"), None
-    notes = tuple(r for r in reasons if not r.startswith("~"))
+    notes = tuple(r for r, noted in reasons if noted)
     if collected.height == 0:
         return _result(rule, PASSED, notes=notes), set() if options.baseline is not None else None
     details = [_finding(rule, row, specs[row["_V"]], options.baseline)
