@@ -1,0 +1,176 @@
+"""Checks of printed figures with no data: GRIM, count/percentage, CI shape and methods.
+
+What a reviewer holding only the abstract can still test: whether each
+percentage is possible for n (GRIM), whether a count and its percentage
+agree, whether a CI contains its estimate, which binomial methods could
+have produced a printed CI (for every k the percentage allows), whether a
+median's CI is symmetric (SPSS-style median +/- 1.96 SE) or asymmetric
+(Brookmeyer-Crowley), and whether median follow-up equals median OS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from fractions import Fraction
+from typing import Literal
+
+from audit.claims.model import Claim, ClaimsFile
+from audit.claims.printed import at_precision, number_text, range_texts
+
+Severity = Literal["inconsistent", "warning", "info"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One finding about the printed figures of one claim."""
+
+    claim_id: str
+    check: str
+    severity: Severity
+    message: str
+
+
+@dataclass(frozen=True)
+class ConsistencyReport:
+    """Every check on a claims file (or abstract), and the n they used."""
+
+    source: str
+    n: int | None
+    checks: tuple[Check, ...]
+
+    @property
+    def inconsistent(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if c.severity == "inconsistent")
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "n": self.n, "checks": [asdict(c) for c in self.checks],
+                "inconsistent": len(self.inconsistent)}
+
+
+def grim_message(percent: str, n: int) -> str:
+    """The GRIM finding, worded the same wherever it is raised."""
+    from audit.stats.precision import matches
+
+    value = Fraction(percent)
+    below = max((k for k in range(n + 1) if Fraction(100 * k, n) <= value), default=0)
+    options = [f"{at_precision(100 * k / n, percent)}% ({k}/{n})"
+               for k in (below, below + 1) if k <= n and not matches(percent, 100 * k / n)]
+    return (f"{percent}% is impossible with n = {n}: no whole number of subjects gives it (GRIM); "
+            f"nearest possible {' or '.join(options)}")
+
+
+def study_size(claims: ClaimsFile) -> int | None:
+    """n from the claims file: the first subject count that is not an adverse-event count."""
+    for claim in claims.claims:
+        if claim.measure.type == "count" and claim.measure.adverse_event is None:
+            text = number_text(claim.text)
+            if text and text.isdigit():
+                return int(text)
+    return None
+
+
+def _percent_checks(claim: Claim, n: int) -> list[Check]:
+    from audit.stats.precision import grim_possible, matches
+
+    percent = number_text(claim.text)
+    if percent is None:
+        return []
+    checks = []
+    if not grim_possible(percent, n):
+        checks.append(Check(claim.id, "grim", "inconsistent", grim_message(percent, n)))
+    if claim.count and claim.count.isdigit():
+        k = int(claim.count)
+        if not matches(percent, 100 * k / n):
+            checks.append(Check(claim.id, "count_percent", "inconsistent",
+                                f"{k}/{n} is {at_precision(100 * k / n, percent)}%, not {percent}%"))
+    return checks
+
+
+def _ci_contains(claim: Claim) -> list[Check]:
+    estimate, bounds = number_text(claim.text), range_texts(claim.ci or "")
+    if estimate is None or bounds is None:
+        return []
+    lo, hi = (Fraction(b) for b in bounds)
+    if lo <= Fraction(estimate) <= hi:
+        return []
+    return [Check(claim.id, "ci_contains", "inconsistent",
+                  f"the CI {bounds[0]}-{bounds[1]} does not contain the estimate {estimate}")]
+
+
+def _binomial_methods(claim: Claim, n: int) -> list[Check]:
+    """Which binomial CI methods reproduce the printed CI, for each k the percentage allows."""
+    from audit.stats.binomial import BINOMIAL_METHODS, METHOD_LABELS, binomial_ci
+    from audit.stats.precision import matches
+
+    percent, bounds = number_text(claim.text), range_texts(claim.ci or "")
+    if percent is None or bounds is None:
+        return []
+    ks = [int(claim.count)] if claim.count and claim.count.isdigit() else [
+        k for k in range(n + 1) if matches(percent, 100 * k / n)]
+    checks = []
+    for k in ks:
+        found, others = [], []
+        for method in BINOMIAL_METHODS:
+            lo, hi = binomial_ci(k, n, method)
+            label = METHOD_LABELS.get(method, method)
+            if matches(bounds[0], 100 * lo) and matches(bounds[1], 100 * hi):
+                found.append(label)
+            else:
+                others.append(f"{label} gives {at_precision(100 * lo, bounds[0])}-"
+                              f"{at_precision(100 * hi, bounds[1])}")
+        text = ", ".join(found) if found else "no catalogued binomial method"
+        checks.append(Check(claim.id, "binomial_methods", "info" if found else "warning",
+                            f"with {k}/{n}, {text} reproduces {bounds[0]}-{bounds[1]}; "
+                            + "; ".join(others)))
+    return checks
+
+
+def _median_ci_shape(claim: Claim) -> list[Check]:
+    estimate, bounds = number_text(claim.text), range_texts(claim.ci or "")
+    if estimate is None or bounds is None:
+        return []
+    e, lo, hi = Fraction(estimate), Fraction(bounds[0]), Fraction(bounds[1])
+    decimals = max(len(t.split(".")[1]) if "." in t else 0 for t in (estimate, *bounds))
+    # Three roundings of half a unit each move (e - lo) - (hi - e) by at most 2 units.
+    unit = Fraction(1, 10**decimals)
+    if abs((e - lo) - (hi - e)) <= 2 * unit:
+        message = (f"the CI {bounds[0]}-{bounds[1]} is symmetric around {estimate}: the signature of "
+                   "an SPSS-style median +/- 1.96 SE interval, not Brookmeyer-Crowley")
+    else:
+        message = (f"the CI {bounds[0]}-{bounds[1]} is asymmetric around {estimate}: consistent with a "
+                   "Brookmeyer-Crowley interval")
+    return [Check(claim.id, "median_ci_shape", "info", message)]
+
+
+def _followup_equals_os(claims: ClaimsFile) -> list[Check]:
+    followups = [c for c in claims.claims if c.measure.type == "median_followup"]
+    os_medians = [c for c in claims.claims if c.measure.type == "km_median" and c.measure.endpoint == "OS"]
+    return [
+        Check(fu.id, "followup_equals_median_os", "warning",
+              f"median follow-up {number_text(fu.text)} equals median OS ({os.id}): the median "
+              "observation time of all subjects rather than reverse Kaplan-Meier follow-up")
+        for fu in followups for os in os_medians if number_text(fu.text) == number_text(os.text)
+    ]
+
+
+def check_claims(claims: ClaimsFile, n: int | None = None) -> list[Check]:
+    """Every printed-figure check on a claims file; n defaults to the file's subject count."""
+    n = n or study_size(claims)
+    checks: list[Check] = []
+    for claim in claims.claims:
+        kind = claim.measure.type
+        if kind == "proportion" and n:
+            checks += _percent_checks(claim, n) + _binomial_methods(claim, n)
+        if claim.ci and kind in ("proportion", "km_median"):
+            checks += _ci_contains(claim)
+        if claim.ci and kind == "km_median":
+            checks += _median_ci_shape(claim)
+    return checks + _followup_equals_os(claims)
+
+
+def consistency_report(claims: ClaimsFile, source: str, n: int | None = None) -> ConsistencyReport:
+    """Checks of a claims file with no data, in claim order."""
+    n = n or study_size(claims)
+    order = {c.id: i for i, c in enumerate(claims.claims)}
+    checks = sorted(check_claims(claims, n), key=lambda c: (order.get(c.claim_id, 0), c.check))
+    return ConsistencyReport(source, n, tuple(checks))

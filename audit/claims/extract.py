@@ -1,0 +1,213 @@
+"""Draft a claims file from an abstract's text, with regular expressions.
+
+Finds rates with CIs ("40.8% (95% CI 27.3-55.7)"), medians with CIs,
+"N (x%)" counts, plain percentages, median follow-up, the enrolment window
+and the number enrolled. The measure is guessed from the nearest keyword
+before the number (ORR, PFS, grade 3-4, ...); what cannot be guessed is
+left in the claim's `todo` field for the user to fill in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+
+from audit.claims.model import ClaimsFile
+from audit.claims.printed import DATE, parse_date
+
+N = r"\d+(?:\.\d+)?"
+_CI = (rf"[(\[]\s*(?:95\s*%\s*(?:CI|confidence interval)\s*[:,=]?\s*)?(?P<lo>{N})\s*%?\s*"
+       rf"(?:-|to|,)\s*(?P<hi>{N})\s*%?\s*[)\]]")
+_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("dates", rf"(?:between|from)\s+(?P<d1>{DATE})\s+(?:and|to|until|through|-)\s+(?P<d2>{DATE})"),
+    ("enrolled", r"(?P<n>\d+)\s+(?:eligible\s+)?(?:patients|participants|subjects)\b"
+                 r"(?:\s+\w+){0,4}?\s+(?:were\s+)?(?:enrolled|included|recruited|registered)"),
+    ("estimate_ci", rf"(?P<est>{N})\s*(?P<unit>%|months?|mo\b)?\s*{_CI}(?:\s*(?P<unit2>months?))?"),
+    ("count_percent", rf"(?P<count>\d+)\s*[(\[]\s*(?P<pct>{N})\s*%\s*[)\]]"),
+    ("months", rf"(?P<est>{N})\s*(?:months?|mo\b)"),
+    ("percent", rf"(?P<pct>{N})\s*%"),
+    ("none", r"\bno\s+(?:treatment|drug)[- ]related\s+deaths?"),
+    ("ranking", r"most\s+common\s+(?:[\w-]+\s+){0,5}?(?:adverse events|AEs|TRAEs|toxicities|events)"
+                r"[^.;:]*?(?:were|was|included|:)\s+(?P<list>[^.;()]+)"),
+)
+
+# Keyword -> (claim id, measure template). Order matters only for ties.
+_KEYWORDS: tuple[tuple[str, str, dict], ...] = (
+    (r"abscopal response|\bARR\b", "arr",
+     {"type": "proportion", "response": {"parameter": "ABSBOR", "values": ["CR", "PR"]}}),
+    (r"abscopal control|\bACR\b", "acr",
+     {"type": "proportion", "response": {"parameter": "ABSBOR", "values": ["CR", "PR", "SD"]}}),
+    (r"objective response|overall response rate|\bORR\b", "orr",
+     {"type": "proportion", "response": {"parameter": "BOR", "values": ["CR", "PR"]}}),
+    (r"disease control|\bDCR\b", "dcr",
+     {"type": "proportion", "response": {"parameter": "BOR", "values": ["CR", "PR", "SD"]}}),
+    (r"follow[- ]?up", "fu", {"type": "median_followup", "endpoint": "OS"}),
+    (r"progression[- ]free|\bPFS\b", "pfs", {"type": "km_median", "endpoint": "PFS"}),
+    (r"overall survival|\bOS\b", "os", {"type": "km_median", "endpoint": "OS"}),
+    (r"grade\s*(?:≥|>=|3\s*(?:-|–|to|or|and)\s*4|3/4|III\s*-\s*IV)\s*3?", "g34",
+     {"type": "proportion", "adverse_event": {"grades": [3, 4]}}),
+)
+_RELATED = re.compile(r"treatment[- ]related|\bTRAEs?\b|drug[- ]related", re.IGNORECASE)
+_AE_WORDS = re.compile(r"\b(?:treatment[- ]related|adverse events?|AEs?|TRAEs?|occurred|in|were|was|"
+                       r"of|the|patients?|observed|reported|rate|incidence)\b", re.IGNORECASE)
+
+
+@dataclass
+class _Hit:
+    kind: str
+    match: re.Match
+    sentence_start: int
+
+
+def _normalise(text: str) -> str:
+    table = {"–": "-", "—": "-", "‑": "-", "·": ".", "\u00a0": " ", "≥": ">="}
+    for old, new in table.items():
+        text = text.replace(old, new)
+    return re.sub(r"\s+", " ", text)
+
+
+def _hits(text: str) -> list[_Hit]:
+    taken: list[tuple[int, int]] = []
+    hits = []
+    for kind, pattern in _PATTERNS:
+        for match in re.finditer(pattern, text, flags=re.IGNORECASE):
+            if any(match.start() < e and s < match.end() for s, e in taken):
+                continue
+            taken.append(match.span())
+            start = max(text.rfind(". ", 0, match.start()), text.rfind("; ", 0, match.start()))
+            hits.append(_Hit(kind, match, start + 2 if start >= 0 else 0))
+    return sorted(hits, key=lambda h: h.match.start())
+
+
+def _keyword(context: str) -> tuple[str, dict, int] | None:
+    """The keyword nearest the end of the context: (id, measure, its position)."""
+    best = None
+    for pattern, claim_id, measure in _KEYWORDS:
+        for found in re.finditer(pattern, context, flags=re.IGNORECASE):
+            if best is None or found.start() > best[2]:
+                best = (claim_id, measure, found.start())
+    return best
+
+
+def _ordered_keywords(context: str) -> list[tuple[str, dict]]:
+    found = [(m.start(), cid, measure) for p, cid, measure in _KEYWORDS
+             for m in re.finditer(p, context, flags=re.IGNORECASE)]
+    return [(cid, measure) for _, cid, measure in sorted(found, key=lambda f: f[0])]
+
+
+def _ae_term(context: str, grade_at: int) -> str | None:
+    """Words between a grade phrase and the number: "grade 3-4 leukopenia" -> "leukopenia"."""
+    after = re.sub(r"^grade\s*\S+\s*(?:-|to|or|and)?\s*\d?", "", context[grade_at:], flags=re.IGNORECASE)
+    words = _AE_WORDS.sub(" ", re.sub(r"[^A-Za-z -]", " ", after)).split()
+    return " ".join(words).lower() or None
+
+
+def _classify(hit: _Hit, text: str, previous_end: int, fallback: list) -> tuple[str | None, dict | None, str | None]:
+    context = text[max(previous_end, hit.sentence_start):hit.match.start()]
+    found = _keyword(context)
+    if found is None and fallback:
+        claim_id, measure = fallback.pop(0)
+        return claim_id, measure, None
+    if found is None:
+        return None, None, None
+    claim_id, measure, position = found
+    measure = {**measure}
+    if "adverse_event" in measure:
+        condition = dict(measure["adverse_event"])
+        whole = text[hit.sentence_start:hit.match.end() + 40]
+        if _RELATED.search(whole):
+            condition["related"] = True
+        term = _ae_term(context, position)
+        if term:
+            condition["terms"] = [term.upper()]
+            claim_id = re.sub(r"[^a-z0-9]+", "_", term).strip("_")[:20]
+        measure["adverse_event"] = condition
+        return claim_id, measure, ("check the AE term against AEDECOD (or define a grouping)"
+                                   if term else None)
+    return claim_id, measure, None
+
+
+def _claim_from(hit: _Hit, claim_id: str | None, measure: dict | None, todo: str | None) -> dict | None:
+    g = hit.match.groupdict()
+    if hit.kind == "dates":
+        first, last = parse_date(g["d1"]), parse_date(g["d2"])
+        if not first or not last:
+            return None
+        shown = [d.isoformat() if p == "day" else d.isoformat()[:7] for d, p in (first, last)]
+        return {"id": "enrol", "text": f"{shown[0]} to {shown[1]}",
+                "measure": {"type": "date_range", "event": "enrolment"}}
+    if hit.kind == "enrolled":
+        return {"id": "n", "text": g["n"], "measure": {"type": "count", "population": "ITTFL"}}
+    if hit.kind == "none":
+        return {"id": "trd", "text": "none", "measure": {
+            "type": "none", "adverse_event": {"related": True, "grades": [5]}}}
+    if hit.kind == "ranking":
+        items = [i.strip() for i in re.split(r",|\band\b", g["list"]) if i.strip()]
+        return {"id": "common", "text": ", ".join(items),
+                "measure": {"type": "ranking", "adverse_event": {}},
+                "todo": "define groupings for grouped terms and check the terms against AEDECOD"}
+    is_percent = hit.kind in ("count_percent", "percent") or g.get("unit") == "%"
+    unit = "%" if is_percent else " months" if (g.get("unit") or g.get("unit2") or hit.kind == "months") else ""
+    claim: dict = {"id": claim_id or "claim", "text": (g.get("est") or g.get("pct")) + unit}
+    if g.get("lo"):
+        claim["ci"] = f"{g['lo']}-{g['hi']}"
+    if g.get("count"):
+        claim["count"] = g["count"]
+    if measure is None or (is_percent and measure["type"] != "proportion"):
+        measure = {"type": "proportion"} if is_percent else {"type": "km_median", "endpoint": "OS"}
+        todo = "say what this figure measures (measure type, numerator, endpoint)"
+    if "adverse_event" in measure:
+        measure = {**measure, "population": "SAFFL"}
+    claim["measure"] = measure
+    if measure["type"] == "proportion" and "response" not in measure and "adverse_event" not in measure:
+        todo = todo or "say what the numerator counts (response or adverse_event)"
+    if todo:
+        claim["todo"] = todo
+    return claim
+
+
+def _unique(claims: list[dict]) -> list[dict]:
+    seen: dict[str, int] = {}
+    for claim in claims:
+        base = claim["id"]
+        seen[base] = seen.get(base, 0) + 1
+        if seen[base] > 1:
+            claim["id"] = f"{base}_{seen[base]}"
+    return claims
+
+
+def extract_claims(abstract: str) -> ClaimsFile:
+    """A draft claims file of every figure found in an abstract."""
+    text = _normalise(abstract)
+    claims, previous_end, sentence, fallback = [], 0, -1, []
+    for hit in _hits(text):
+        if hit.sentence_start != sentence:
+            sentence, previous_end = hit.sentence_start, hit.sentence_start
+            fallback = _ordered_keywords(text[hit.sentence_start:hit.match.start()])
+        claim_id, measure, todo = _classify(hit, text, previous_end, fallback)
+        claim = _claim_from(hit, claim_id, measure, todo)
+        previous_end = hit.match.end()
+        if claim is not None:
+            claims.append(claim)
+    from audit.claims.model import parse_claims
+
+    return parse_claims({"claims": _unique(claims)}, "<abstract>") if claims else ClaimsFile.model_construct(claims=[])
+
+
+def _measure_dump(claim) -> dict:
+    dumped = claim.measure.model_dump(mode="json", exclude_none=True)
+    return {k: v for k, v in dumped.items() if v != []}
+
+
+def dump_claims(claims: ClaimsFile, source: str | None = None) -> str:
+    """The claims file as YAML, with a header saying it is a draft to review."""
+    document = claims.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    document["claims"] = [
+        {**c.model_dump(mode="json", exclude_none=True), "measure": _measure_dump(c)} for c in claims.claims
+    ]
+    header = ["# Claims drafted by `trial-audit claims extract`" + (f" from {source}" if source else "") + ".",
+              "# Review every claim: measures were guessed from nearby words; a `todo` field says",
+              "# what is left to fill in. Printed numbers are kept as text."]
+    return "\n".join(header) + "\n" + yaml.safe_dump(document, sort_keys=False, allow_unicode=True)

@@ -1,0 +1,204 @@
+"""The claims file: published figures as printed, and what each one measures.
+
+Printed numbers stay TEXT ("40.8", "27.3-55.7", "6.9 months"): their
+precision is part of the claim. A claims file is user input, so every model
+forbids unknown keys and a validation error names the file, claim and field.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from audit.errors import ClaimsFileError
+
+Endpoint = Literal["PFS", "OS"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AdverseEventCondition(_Strict):
+    """Which adverse events count: relatedness, CTCAE grades, terms or groupings."""
+
+    related: bool | None = Field(None, description="True: treatment-related only; False: unrelated only.")
+    grades: list[int] | None = Field(None, description="CTCAE grades that count, e.g. [3, 4].")
+    terms: list[str] | None = Field(
+        None, description="AEDECOD terms or names of groupings defined in the claims file."
+    )
+    treatment_emergent: bool | None = Field(None, description="True: TRTEMFL = Y only (ADAE).")
+
+    @field_validator("grades")
+    @classmethod
+    def _grades_in_range(cls, grades: list[int] | None) -> list[int] | None:
+        if grades is not None and any(g < 1 or g > 5 for g in grades):
+            raise ValueError("CTCAE grades are 1 to 5")
+        return grades
+
+
+class ResponseCondition(_Strict):
+    """Subjects whose best response (ADRS PARAMCD) is in a set of values."""
+
+    parameter: str = Field("BOR", description="ADRS PARAMCD: BOR, or ABSBOR for abscopal response.")
+    values: list[str] = Field(..., min_length=1, description="Responses that count, e.g. [CR, PR].")
+
+
+class Proportion(_Strict):
+    """Percentage of a population meeting a response or adverse-event condition."""
+
+    type: Literal["proportion"]
+    response: ResponseCondition | None = None
+    adverse_event: AdverseEventCondition | None = None
+    population: str = Field("ITTFL", description="ADSL flag (ITTFL, SAFFL, EFFFL) or 'all'.")
+    alternatives: list[str] = Field(
+        default_factory=list, description="Other denominators the paper may have used."
+    )
+
+
+class Count(_Strict):
+    """Number of subjects in a population, or meeting an adverse-event condition."""
+
+    type: Literal["count"]
+    population: str = "ITTFL"
+    adverse_event: AdverseEventCondition | None = None
+    alternatives: list[str] = Field(default_factory=list)
+
+
+class KMMedian(_Strict):
+    """Kaplan-Meier median of a time-to-event endpoint, in months, with its CI."""
+
+    type: Literal["km_median"]
+    endpoint: Endpoint
+
+
+class MedianFollowup(_Strict):
+    """Median follow-up in months for an endpoint (OS unless said otherwise)."""
+
+    type: Literal["median_followup"]
+    endpoint: Endpoint = "OS"
+
+
+class DateRange(_Strict):
+    """First and last date of an event across subjects (enrolment)."""
+
+    type: Literal["date_range"]
+    event: Literal["enrolment"] = "enrolment"
+
+
+class Ranking(_Strict):
+    """Most common adverse events, ranked by the number of subjects."""
+
+    type: Literal["ranking"]
+    adverse_event: AdverseEventCondition = Field(default_factory=AdverseEventCondition)
+    top: int | None = Field(None, ge=1, description="How many leading terms; default: as many as printed.")
+
+
+class NoneObserved(_Strict):
+    """A claim that no subject met a condition ("no treatment-related deaths")."""
+
+    type: Literal["none"]
+    adverse_event: AdverseEventCondition
+
+
+Measure = Annotated[
+    Proportion | Count | KMMedian | MedianFollowup | DateRange | Ranking | NoneObserved,
+    Field(discriminator="type"),
+]
+
+
+class Claim(_Strict):
+    """One published figure exactly as printed, and what it measures."""
+
+    id: str = Field(..., pattern=r"^[A-Za-z0-9_.-]+$")
+    text: str = Field(..., min_length=1, description='The figure as printed: "40.8", "6.9 months".')
+    ci: str | None = Field(None, description='Its confidence interval as printed: "27.3-55.7".')
+    count: str | None = Field(None, description='A count printed beside a percentage: "31".')
+    measure: Measure
+    method: dict[str, str] | None = Field(
+        None, description="Declared method per dimension, e.g. {binomial: wilson_cc}."
+    )
+    todo: str | None = Field(None, description="What is left to fill in (drafted claims).")
+
+
+class EndpointSettings(_Strict):
+    """How PFS/OS are derived when ADTTE is absent."""
+
+    start: Literal["treatment", "enrolment"] = "treatment"
+    os_censoring: Literal["last_known_alive", "cutoff"] = "last_known_alive"
+    pfs_censoring: Literal["last_assessment", "start"] = "last_assessment"
+    source: Literal["auto", "adtte", "sdtm"] = "auto"
+
+
+class ClaimsFile(_Strict):
+    """A study's published figures, with the groupings and settings they rely on."""
+
+    study: str | None = None
+    source: str | None = Field(None, description="Where the figures were published.")
+    groupings: dict[str, list[str]] = Field(
+        default_factory=dict, description="Named sets of AE terms, e.g. myelosuppression."
+    )
+    endpoints: EndpointSettings = Field(default_factory=EndpointSettings)
+    claims: list[Claim] = Field(..., min_length=1)
+
+    @field_validator("claims")
+    @classmethod
+    def _unique_ids(cls, claims: list[Claim]) -> list[Claim]:
+        seen: set[str] = set()
+        for claim in claims:
+            if claim.id in seen:
+                raise ValueError(f"claim id {claim.id!r} is given twice")
+            seen.add(claim.id)
+        return claims
+
+
+def claims_schema() -> dict:
+    """JSON Schema of the claims file, for editors and validators."""
+    return ClaimsFile.model_json_schema()
+
+
+def _location(error: dict, document: dict) -> tuple[str | None, str]:
+    """The claim id and dotted field a pydantic error points at."""
+    loc = [str(p) for p in error["loc"]]
+    claim_id = None
+    if len(loc) >= 2 and loc[0] == "claims" and loc[1].isdigit():
+        claims = document.get("claims") or []
+        index = int(loc[1])
+        if index < len(claims) and isinstance(claims[index], dict):
+            claim_id = claims[index].get("id") or f"#{index + 1}"
+        loc = loc[2:]
+    kinds = {"proportion", "count", "km_median", "median_followup", "date_range", "ranking", "none"}
+    return claim_id, ".".join(p for p in loc if p not in kinds) or "(top level)"
+
+
+def parse_claims(document: object, file: str | Path = "<claims>") -> ClaimsFile:
+    """Validate a loaded YAML/JSON document; errors name file, claim id and field."""
+    if not isinstance(document, dict):
+        raise ClaimsFileError("expected a mapping with a 'claims' list", file=file)
+    try:
+        return ClaimsFile.model_validate(document)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        claim_id, where = _location(error, document)
+        found = error.get("input")
+        found_text = "" if isinstance(found, dict | list) else f" (found {found!r})"
+        field = f"claims[{claim_id}].{where}" if claim_id else where
+        raise ClaimsFileError(f"{error['msg']}{found_text}", file=file, field=field) from None
+
+
+def load_claims(path: str | Path) -> ClaimsFile:
+    """Read a claims file (YAML or JSON)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ClaimsFileError(f"cannot read claims file: {exc.strerror}", file=path) from None
+    try:
+        document = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        raise ClaimsFileError(f"not valid YAML/JSON: {str(exc).splitlines()[0]}", file=path) from None
+    return parse_claims(document, path)

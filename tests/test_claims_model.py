@@ -1,0 +1,70 @@
+"""The claims file: printed figures as text, strict validation, errors that say where."""
+
+from __future__ import annotations
+
+import pytest
+
+from audit.claims import claims_schema, load_claims
+from audit.errors import ClaimsFileError
+from audit.packs import examples_dir
+
+REFERENCE_IDS = ["n", "enrol", "fu", "pfs", "os", "orr", "dcr", "arr", "acr", "g34", "leuk", "common", "trd"]
+
+
+def _write(tmp_path, text: str):
+    path = tmp_path / "claims.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_reference_claims_file_lists_every_published_figure():
+    claims = load_claims(examples_dir() / "escc-rt-camrelizumab" / "claims.yaml")
+    assert [c.id for c in claims.claims] == REFERENCE_IDS
+
+
+def test_reference_claims_declare_no_method_so_the_verifier_must_discover_them():
+    claims = load_claims(examples_dir() / "escc-rt-camrelizumab" / "claims.yaml")
+    assert all(c.method is None for c in claims.claims)
+
+
+def test_printed_numbers_stay_text_with_their_trailing_zero(tmp_path):
+    path = _write(tmp_path, "claims:\n- id: x\n  text: '40.0'\n  ci: 27.30-55.70\n"
+                            "  measure: {type: proportion, response: {values: [CR]}}\n")
+    claim = load_claims(path).claims[0]
+    assert (claim.text, claim.ci) == ("40.0", "27.30-55.70")
+
+
+def test_unknown_key_names_file_claim_and_field(tmp_path):
+    path = _write(tmp_path, "claims:\n- id: orr\n  text: '40.8'\n"
+                            "  measure: {type: proportion, populaton: ITTFL}\n")
+    with pytest.raises(ClaimsFileError) as error:
+        load_claims(path)
+    message = error.value.render()
+    assert "claims.yaml" in message and "claims[orr]" in message and "populaton" in message
+
+
+def test_unknown_measure_type_is_an_input_error(tmp_path):
+    path = _write(tmp_path, "claims:\n- id: a\n  text: '1'\n  measure: {type: mean}\n")
+    with pytest.raises(ClaimsFileError, match="claims\\[a\\]"):
+        load_claims(path)
+
+
+def test_duplicate_claim_ids_are_rejected(tmp_path):
+    one = "- id: a\n  text: '1'\n  measure: {type: count}\n"
+    with pytest.raises(ClaimsFileError, match="given twice"):
+        load_claims(_write(tmp_path, "claims:\n" + one + one))
+
+
+def test_invalid_yaml_is_an_input_error(tmp_path):
+    with pytest.raises(ClaimsFileError, match="not valid YAML"):
+        load_claims(_write(tmp_path, "claims: [\n"))
+
+
+def test_missing_claims_file_is_an_input_error(tmp_path):
+    with pytest.raises(ClaimsFileError, match="cannot read"):
+        load_claims(tmp_path / "absent.yaml")
+
+
+def test_json_schema_describes_the_measures():
+    schema = claims_schema()
+    assert {"Proportion", "KMMedian", "MedianFollowup", "Ranking"} <= set(schema["$defs"])
