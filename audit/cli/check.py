@@ -56,27 +56,23 @@ def _progress_hook(total: int):
     return (lambda rule_id: progress.update(task, advance=1, description=rule_id)), progress
 
 
-def _audit(snapshot: Path, rules, select, ignore, config, cutoff, max_details, baseline=None):
-    from audit.baseline import load_baseline
-    from audit.engine import load_config, load_rules, run_audit, select_rules
-    from audit.engine.config import AuditSettings
-    from audit.study import load_study
+def _audit(snapshot: Path, rules, select, ignore, config, cutoff, max_details, baseline=None, *,
+           expectations=(), engine="native", compare=None):
+    from audit.api import CheckRequest, run_check
+    from audit.engine import load_rules, select_rules
 
-    given_cutoff = _cutoff(cutoff)
-    settings = load_config(config) if config else AuditSettings()
-    if given_cutoff:
-        settings = settings.model_copy(update={"study": settings.study.model_copy(update={"cutoff": given_cutoff})})
-    ruleset = load_rules(rules or None)
-    accepted = load_baseline(baseline) if baseline else None
-    study = load_study(snapshot, cutoff=given_cutoff)
-    hook, bar = _progress_hook(len(select_rules(ruleset.rules, _ids(select), _ids(ignore))))
+    request = CheckRequest(
+        snapshot=snapshot, rules=tuple(rules or ()), expectations=tuple(expectations or ()), engine=engine,
+        select=_ids(select), ignore=_ids(ignore), config=config, cutoff=_cutoff(cutoff), max_details=max_details,
+        baseline=baseline, compare=compare,
+    )
+    rule_count = len(load_rules(rules or None).rules) if request.select is None else None
+    hook, bar = _progress_hook(rule_count or 0) if rule_count else (None, None)
     try:
-        result = run_audit(study, rules=ruleset, select=_ids(select), ignore=_ids(ignore), settings=settings,
-                           max_details=max_details, baseline=accepted, progress=hook)
+        return run_check(request, progress=hook)
     finally:
         if bar is not None:
             bar.stop()
-    return result, ruleset
 
 
 @app.command("check")
@@ -93,18 +89,26 @@ def check(
     max_details: int = typer.Option(1000, "--max-details", min=0, help="Detail rows kept per rule."),
     cutoff: str | None = _CUTOFF,
     config: Path | None = _CONFIG,
+    expectations: list[Path] | None = typer.Option(
+        None, "--expectations", help="Expectation suite (GX 1.x JSON) or folder; adds to or replaces a built-in one."),
+    engine: str = typer.Option("native", "--engine", help="Run suites natively (Polars) or through gx."),
+    compare: Path | None = typer.Option(
+        None, "--compare", help="An earlier JSON report: mark findings new, persisting or resolved."),
 ) -> None:
-    """Run rule packs on a snapshot; exit 0 clean, 1 findings at or above --fail-on, 2 usage error."""
+    """Run rule packs and expectation suites on a snapshot; exit 0 clean, 1 findings at or above --fail-on."""
     from audit.report import ReportOptions, writer
+    from audit.report.xlsx import subject_sites
 
     if fail_on not in SEVERITIES:
         fail(f"--fail-on: expected one of {', '.join(SEVERITIES)}, found {fail_on!r}")
     render = writer(output_format)
     _guard_output(output, snapshot)
-    result, ruleset = _audit(snapshot, rules, select, ignore, config, cutoff, max_details, baseline)
+    outcome = _audit(snapshot, rules, select, ignore, config, cutoff, max_details, baseline,
+                     expectations=expectations, engine=engine, compare=compare)
+    result = outcome.result
     to_terminal = output is None and sys.stdout.isatty()
     options = ReportOptions(fail_on=fail_on, color=to_terminal and output_format == "console",
-                            rules={r.id: r for r in ruleset.rules})
+                            rules=outcome.rules, sites=subject_sites(outcome.study))
     report = render(result, options)
     if output is not None:
         output.write_bytes(report) if isinstance(report, bytes) else output.write_text(report, encoding="utf-8")
@@ -130,6 +134,6 @@ def baseline_command(
     from audit.baseline import write_baseline
 
     _guard_output(output, snapshot)
-    result, _ = _audit(snapshot, rules, select, ignore, config, cutoff, sys.maxsize)
-    count = write_baseline(result, output)
+    outcome = _audit(snapshot, rules, select, ignore, config, cutoff, sys.maxsize)
+    count = write_baseline(outcome.result, output)
     typer.echo(f"baseline: {count} findings accepted -> {output}")

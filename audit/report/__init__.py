@@ -25,6 +25,7 @@ class ReportOptions:
     width: int = 100  # console width when not writing to a terminal
     color: bool = False
     rules: Mapping[str, Any] = field(default_factory=dict)  # rule id -> rule record, for titles/explanations
+    sites: Mapping[str, str] = field(default_factory=dict)  # USUBJID -> SITEID, to route findings to sites
 
 
 Writer = Callable[[AuditResult, ReportOptions], "str | bytes"]
@@ -34,6 +35,8 @@ _WRITERS: dict[str, str | Writer] = {
     "console": "audit.report.console:render",
     "json": "audit.report.json_report:render",
     "junit": "audit.report.junit:render",
+    "html": "audit.report.html:render",
+    "xlsx": "audit.report.xlsx:render",
 }
 
 

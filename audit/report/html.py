@@ -78,3 +78,17 @@ def _failing_first(results: Sequence[RuleResult]) -> list[RuleResult]:
     """Rules that found something or failed to run first, then by ID: what needs reading leads."""
     order = {status: i for i, status in enumerate(STATUSES)}
     return sorted(results, key=lambda r: (order.get(r.status, len(order)), r.rule_id, r.source))
+
+
+def descriptions(rules: Mapping[str, Any]) -> dict[str, RuleDescription]:
+    """Rule records (audit.engine.models.Rule) as the descriptions the pages and sheets show."""
+    return {
+        rule_id: RuleDescription(rule_id, re.match(r"[A-Z]*", rule_id).group(0) or rule_id, rule.title,
+                                 rule.rationale, f"{rule.reference.document}, {rule.reference.section}")
+        for rule_id, rule in rules.items()
+    }
+
+
+def render(result: AuditResult, options: Any) -> str:
+    """The report-writer entry point (`--format html`)."""
+    return render_audit_html(result, rules=descriptions(options.rules), sites=options.sites)

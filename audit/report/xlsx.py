@@ -134,14 +134,15 @@ def _resolved_rows(result: AuditResult, sites: Mapping[str, str]) -> list[list[s
             for f in sorted(result.resolved, key=lambda f: (f.usubjid or "", f.record, f.rule_id))]
 
 
-def write_xlsx(result: AuditResult, path: str | Path, *, rules: Mapping[str, RuleDescription] | None = None,
+def write_xlsx(result: AuditResult, path: str | Path | Any, *, rules: Mapping[str, RuleDescription] | None = None,
                sites: Mapping[str, str] | None = None, compared: bool | None = None) -> None:
     """Write the listing workbook: Summary, one sheet per severity, Resolved (when compared), Rules."""
     import xlsxwriter
 
     rules, sites = rules or {}, sites or {}
     compared = is_compared(result) if compared is None else compared
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+    target = path if hasattr(path, "write") else str(path)
+    workbook = xlsxwriter.Workbook(target, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                                                "strings_to_numbers": False})
     workbook.set_properties({"title": "trial-audit findings", "created": _created(result)})
     sheets = _Sheets(workbook)
@@ -207,3 +208,14 @@ def _created(result: AuditResult) -> datetime:
         return datetime.fromisoformat(result.trail.run_at).replace(tzinfo=None)
     except ValueError:
         return datetime(2000, 1, 1)
+
+
+def render(result: AuditResult, options: Any) -> bytes:
+    """The report-writer entry point (`--format xlsx`): the workbook's bytes."""
+    import io
+
+    from audit.report.html import descriptions
+
+    buffer = io.BytesIO()
+    write_xlsx(result, buffer, rules=descriptions(options.rules), sites=options.sites)
+    return buffer.getvalue()

@@ -1,0 +1,149 @@
+"""The public entry point of a full check: rule packs, expectation suites, baseline and comparison.
+
+    from audit.api import CheckRequest, run_check
+    outcome = run_check(CheckRequest(snapshot="snapshot/"))
+
+`trial-audit check` and `trial-audit baseline` call exactly this; a Python
+user gets the same AuditResult the CLI renders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from audit.errors import AuditInputError
+from audit.findings import FAILED, PASSED, AuditResult, ResolvedFinding, RuleResult, sort_results
+from audit.study import Study
+
+ENGINES = ("native", "gx")
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    """Everything one check run is asked to do."""
+
+    snapshot: Path
+    rules: Sequence[Path] = ()  # rule files or folders; empty: the built-in packs
+    expectations: Sequence[Path] = ()  # suites added to (or replacing by name) the built-in ones
+    builtin_expectations: bool = True
+    engine: str = "native"  # how suites run: natively in Polars, or through great_expectations
+    select: Sequence[str] | None = None
+    ignore: Sequence[str] | None = None
+    config: Path | None = None
+    cutoff: date | None = None
+    max_details: int = 1000
+    baseline: Path | None = None
+    compare: Path | None = None  # an earlier JSON report: mark findings new / persisting / resolved
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """The result, the study it came from and the rules that produced it (for writers)."""
+
+    result: AuditResult
+    study: Study
+    rules: dict = field(default_factory=dict)  # rule id -> rule record
+
+
+def _matches(rule_id: str, patterns: Sequence[str]) -> bool:
+    return any(rule_id.upper().startswith(p.strip().upper()) for p in patterns if p.strip())
+
+
+def _split_patterns(patterns: Sequence[str] | None, rule_ids: Sequence[str], suite_ids: Sequence[str],
+                    option: str) -> tuple[list[str] | None, list[str] | None]:
+    """Patterns for the rule engine and for the suites; a pattern matching neither is a usage error."""
+    if patterns is None:
+        return None, None
+    unknown = [p for p in patterns if not _matches_any(p, rule_ids) and not _matches_any(p, suite_ids)]
+    if unknown:
+        raise AuditInputError(f"matches no rule or expectation: {', '.join(unknown)}", field=f"--{option}")
+    return [p for p in patterns if _matches_any(p, rule_ids)], [p for p in patterns if _matches_any(p, suite_ids)]
+
+
+def _matches_any(pattern: str, ids: Sequence[str]) -> bool:
+    return any(_matches(i, [pattern]) for i in ids)
+
+
+def _filtered(results: Sequence[RuleResult], select: list[str] | None, ignore: list[str] | None,
+              selecting: bool) -> list[RuleResult]:
+    chosen = [r for r in results if not selecting or _matches(r.rule_id, select or [])]
+    return [r for r in chosen if not _matches(r.rule_id, ignore or [])]
+
+
+def _apply_baseline(results: Sequence[RuleResult], accepted: Sequence[ResolvedFinding]) -> tuple[
+        list[RuleResult], list[ResolvedFinding]]:
+    """Mark expectation findings new or accepted, and list accepted ones that are gone."""
+    from audit.diff import _marked
+
+    known = {a.fingerprint for a in accepted}
+    marked = [_marked(r, known) for r in results]
+    ran = {r.rule_id for r in results if r.status in (PASSED, FAILED)}
+    seen = {f.fingerprint for r in results for f in r.findings}
+    gone = [a for a in accepted if a.rule_id in ran and a.fingerprint not in seen]
+    return marked, gone
+
+
+def _settings(request: CheckRequest):
+    from audit.engine import load_config
+    from audit.engine.config import AuditSettings
+
+    settings = load_config(request.config) if request.config else AuditSettings()
+    if request.cutoff:
+        settings = settings.model_copy(update={"study": settings.study.model_copy(update={"cutoff": request.cutoff})})
+    return settings
+
+
+def run_check(request: CheckRequest, progress=None) -> CheckOutcome:
+    """Load the snapshot, run rules and suites, apply the baseline and the comparison."""
+    from audit.baseline import load_baseline
+    from audit.engine import load_rules, run_audit
+    from audit.expectations.api import select_suites
+    from audit.study import load_study
+
+    if request.engine not in ENGINES:
+        raise AuditInputError(f"expected one of {', '.join(ENGINES)}, found {request.engine!r}", field="--engine")
+    settings = _settings(request)
+    ruleset = load_rules(list(request.rules) or None)
+    suites = select_suites(list(request.expectations), built_in=request.builtin_expectations)
+    suite_ids = [e.rule_id for s in suites for e in s.expectations]
+    rule_select, suite_select = _split_patterns(request.select, ruleset.ids(), suite_ids, "select")
+    rule_ignore, suite_ignore = _split_patterns(request.ignore, ruleset.ids(), suite_ids, "ignore")
+    accepted = load_baseline(request.baseline) if request.baseline else None
+    previous = _read_previous(request.compare)
+    study = load_study(request.snapshot, cutoff=request.cutoff)
+    result = run_audit(study, rules=ruleset, select=rule_select, ignore=rule_ignore, settings=settings,
+                       max_details=request.max_details, baseline=accepted, progress=progress)
+    result = _with_expectations(result, study, request, suites, suite_select, suite_ignore, accepted)
+    if previous is not None:
+        from audit.diff import compare_results
+
+        result = compare_results(previous, result, gate_on_new=accepted is not None)
+    return CheckOutcome(result, study, {r.id: r for r in ruleset.rules})
+
+
+def _read_previous(path: Path | None) -> AuditResult | None:
+    if path is None:
+        return None
+    from audit.diff import read_report
+
+    return read_report(path)
+
+
+def _with_expectations(result: AuditResult, study: Study, request: CheckRequest, suites, select, ignore,
+                       accepted) -> AuditResult:
+    if not suites or (request.select is not None and not select):
+        return result
+    from audit.expectations.results import rule_results
+    from audit.expectations.runner import run_suites
+
+    outcomes = run_suites(study, suites, engine=request.engine, cap=request.max_details)
+    extra = _filtered(rule_results(outcomes, request.max_details), select, ignore, request.select is not None)
+    if accepted is None:
+        return result.with_results(extra)
+    extra, gone = _apply_baseline(extra, accepted)
+    resolved = tuple(sorted({*result.resolved, *gone}, key=lambda b: (b.rule_id, b.dataset, b.usubjid or "",
+                                                                       b.record)))
+    return replace(result, results=sort_results([*result.results, *extra]), resolved=resolved)
