@@ -49,7 +49,8 @@ def _is_related(names: list[str], related_set: Iterable[str]) -> pl.Expr:
 
 def _term_matches(names: list[str], terms: Iterable[str]) -> pl.Expr:
     """AE whose decoded or verbatim term means one of the given terms (synonyms resolved)."""
-    lookup = dict(zip(term_lookup()["term_key"], term_lookup()["term"], strict=True))
+    table = term_lookup()
+    lookup = dict(zip(table["term_key"], table["term"], strict=True))
     given = {" ".join(t.split()).lower() for t in terms}
     wanted = sorted({lookup.get(key, key) for key in given})
     keys = sorted(given | {w.lower() for w in wanted})  # unknown terms still match their text

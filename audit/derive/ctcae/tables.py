@@ -135,10 +135,12 @@ def unit_key(unit: pl.Expr) -> pl.Expr:
     )
 
 
+@cache
 def term_lookup() -> pl.DataFrame:
     """term_key -> CTCAE term, for both the terms themselves and their synonyms."""
     own = term_table().select("term_key", "term")
-    return pl.concat([own, synonyms().select("term_key", "term")]).unique("term_key", keep="first")
+    both = pl.concat([own, synonyms().select("term_key", "term")])
+    return both.unique("term_key", keep="first", maintain_order=True)
 
 
 def lab_terms() -> pl.DataFrame:
