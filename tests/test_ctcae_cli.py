@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+from test_ctcae_adverse_events import DM, LB
 from typer.testing import CliRunner
 
 import audit.cli  # noqa: F401  (registers commands)
 from audit.cli.app import app
-from tests.test_ctcae_adverse_events import DM, LB
 
 runner = CliRunner()
 

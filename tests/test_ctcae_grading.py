@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from ctcae_support import NORMAL_RANGE, grade_values
 
 from audit.derive.ctcae import lab_criteria
-from tests.ctcae_support import NORMAL_RANGE, grade_values
 
 REL_EPS = 1e-6
 

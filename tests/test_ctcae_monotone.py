@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from ctcae_support import NORMAL_RANGE, grade_values
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from audit.derive.ctcae import lab_terms
-from tests.ctcae_support import NORMAL_RANGE, grade_values
 
 DIRECTION = dict(zip(lab_terms()["LBTESTCD"], lab_terms()["direction"], strict=True))
 
