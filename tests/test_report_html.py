@@ -7,9 +7,9 @@ from audit.report.plots import PublishedMedian, WaterfallBar, km_curve, km_svg, 
 from tests.report_support import Outline, km_figure, survival_curve, verification_result
 
 
-def test_km_median_is_first_time_survival_reaches_one_half():
+def test_km_median_follows_r_rule_midpoint_when_survival_is_exactly_one_half():
     curve = km_curve("OS", [10, 20, 30, 40], [1, 1, 1, 1])
-    assert curve.median_days == 20
+    assert curve.median_days == 25
     assert curve.survival == (0.75, 0.5, 0.25, 0.0)
 
 

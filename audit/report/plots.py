@@ -84,20 +84,16 @@ def _render(draw: Callable[[Any], None], width: float, height: float) -> str:
 
 
 def km_curve(endpoint: str, time_days: Sequence[float], event: Sequence[int]) -> SurvivalCurve:
-    """The Kaplan-Meier product-limit estimate, vectorised over distinct times."""
+    """The curve to draw, from the same Kaplan-Meier estimate and median rule the verifier uses."""
+    from audit.stats.km import kaplan_meier
+    from audit.stats.median import km_median
+
     time = np.asarray(time_days, dtype=float)
     happened = np.asarray(event, dtype=int) == 1
-    distinct, inverse = np.unique(time, return_inverse=True)
-    deaths = np.bincount(inverse, weights=happened, minlength=distinct.size)
-    leaving = np.bincount(inverse, minlength=distinct.size)
-    at_risk = time.size - np.concatenate(([0], np.cumsum(leaving)[:-1]))
-    survival = np.cumprod(1.0 - deaths / np.maximum(at_risk, 1))
-    below = np.nonzero(survival <= 0.5)[0]
-    # Median: the first time the curve reaches 0.5 or below (R survival / SAS LIFETEST).
-    median = float(distinct[below[0]]) if below.size else None
-    steps = deaths > 0
-    return SurvivalCurve(endpoint, tuple(distinct[steps].tolist()), tuple(survival[steps].tolist()),
-                         tuple(np.sort(time[~happened]).tolist()), median)
+    table = kaplan_meier(time, happened.astype(int))
+    steps = table.n_event > 0
+    return SurvivalCurve(endpoint, tuple(table.time[steps].tolist()), tuple(table.surv[steps].tolist()),
+                         tuple(np.sort(time[~happened]).tolist()), km_median(table, "r_sas"))
 
 
 def _step_points(curve: SurvivalCurve) -> tuple[np.ndarray, np.ndarray]:
