@@ -14,6 +14,7 @@ class VerifyFormat(StrEnum):
     console = "console"
     json = "json"
     junit = "junit"
+    html = "html"
 
 
 @app.command("verify")
@@ -30,8 +31,18 @@ def verify_command(
     from audit.study import load_study
 
     claims_file = load_claims(claims)
-    result = verify_claims(load_study(snapshot), claims_file, claims_file=claims)
-    if output_format is VerifyFormat.console and output is None:
+    study = load_study(snapshot)
+    result = verify_claims(study, claims_file, claims_file=claims)
+    if output_format is VerifyFormat.html:
+        from audit.report.html import render_verification_html
+        from audit.report.plots import study_figures
+
+        text = render_verification_html(result, study_figures(study, claims_file))
+        if output is None:
+            typer.echo(text, nl=False)
+        else:
+            output.write_text(text, encoding="utf-8")
+    elif output_format is VerifyFormat.console and output is None:
         render_console(result)
     elif output_format is VerifyFormat.console:
         from rich.console import Console

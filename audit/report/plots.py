@@ -197,3 +197,24 @@ def km_figures(study, claims) -> list[Figure]:
                    f"n = {len(data.time)}; published median {published.text} months.")
         figures.append(Figure(f"km-{claim.id}", caption, km_svg(curve, published)))
     return figures
+
+
+def waterfall_figures(study) -> list[Figure]:
+    """The waterfall of best change in target sum per subject, when the RECIST derivation can run."""
+    from audit.derive import DeriveContext, NotApplicable
+
+    try:
+        best = DeriveContext(study).derived("recist.best_change").collect()
+    except (NotApplicable, KeyError):
+        return []
+    bars = [WaterfallBar(row["USUBJID"], float(row["BEST_PCHG"]), row["BOR"] or "NE")
+            for row in best.drop_nulls("BEST_PCHG").sort("USUBJID").iter_rows(named=True)]
+    if not bars:
+        return []
+    caption = f"Best percentage change in target-lesion sum from baseline per subject (n = {len(bars)}), by BOR."
+    return [Figure("waterfall", caption, waterfall_svg(bars))]
+
+
+def study_figures(study, claims) -> list[Figure]:
+    """Every figure a reviewer holds next to the paper: KM curves of claimed medians, then the waterfall."""
+    return [*km_figures(study, claims), *waterfall_figures(study)]
