@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from audit.errors import AuditInputError
 from audit.findings import FAILED, PASSED, AuditResult, ResolvedFinding, RuleResult, sort_results
@@ -37,6 +38,7 @@ class CheckRequest:
     max_details: int = 1000
     baseline: Path | None = None
     compare: Path | None = None  # an earlier JSON report: mark findings new / persisting / resolved
+    claims: Path | None = None  # a claims file: verify the published figures in the same run
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class CheckOutcome:
     result: AuditResult
     study: Study
     rules: dict = field(default_factory=dict)  # rule id -> rule record
+    verification: Any = None  # audit.claims.VerificationResult when claims were given
+    figures: tuple = ()  # audit.report.plots.Figure: KM curves and waterfall for the report
 
 
 def _matches(rule_id: str, patterns: Sequence[str]) -> bool:
@@ -111,6 +115,7 @@ def run_check(request: CheckRequest, progress=None) -> CheckOutcome:
     suite_ids = [e.rule_id for s in suites for e in s.expectations]
     rule_select, suite_select = _split_patterns(request.select, ruleset.ids(), suite_ids, "select")
     rule_ignore, suite_ignore = _split_patterns(request.ignore, ruleset.ids(), suite_ids, "ignore")
+    claims = _read_claims(request.claims)
     accepted = load_baseline(request.baseline) if request.baseline else None
     previous = _read_previous(request.compare)
     study = load_study(request.snapshot, cutoff=request.cutoff)
@@ -121,7 +126,26 @@ def run_check(request: CheckRequest, progress=None) -> CheckOutcome:
         from audit.diff import compare_results
 
         result = compare_results(previous, result, gate_on_new=accepted is not None)
-    return CheckOutcome(result, study, {r.id: r for r in ruleset.rules})
+    verification, figures = _verify(study, claims, request.claims)
+    return CheckOutcome(result, study, {r.id: r for r in ruleset.rules}, verification, figures)
+
+
+def _read_claims(path: Path | None):
+    if path is None:
+        return None
+    from audit.claims import load_claims
+
+    return load_claims(path)
+
+
+def _verify(study: Study, claims, path: Path | None) -> tuple[Any, tuple]:
+    """Claim verdicts and the figures a reviewer compares with the paper (none without claims)."""
+    if claims is None:
+        return None, ()
+    from audit.claims import verify_claims
+    from audit.report.plots import study_figures
+
+    return verify_claims(study, claims, claims_file=path), tuple(study_figures(study, claims))
 
 
 def _read_previous(path: Path | None) -> AuditResult | None:

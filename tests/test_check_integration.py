@@ -115,3 +115,21 @@ def test_a_native_check_never_imports_great_expectations(snapshot: Path) -> None
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stderr.strip().splitlines()[-1] == "NO-GX"
+
+
+def test_check_with_claims_puts_verdicts_and_km_plots_in_the_html(tmp_path: Path) -> None:
+    from claims_support import write_snapshot
+
+    snapshot = write_snapshot(tmp_path / "claims-snap")
+    claims = tmp_path / "claims.yaml"
+    claims.write_text(
+        "claims:\n"
+        "  - {id: orr, text: '40.0%', ci: '13.7-72.6', measure: {type: proportion, response: {values: [CR, PR]}}}\n"
+        "  - {id: os, text: '10.0 months', measure: {type: km_median, endpoint: OS}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "report.html"
+    result = run("check", str(snapshot), "--claims", str(claims), "--format", "html", "--output", str(out))
+    assert result.exit_code in (0, 1), result.output
+    page = out.read_text(encoding="utf-8")
+    assert "orr" in page and "published median 10.0" in page

@@ -57,14 +57,14 @@ def _progress_hook(total: int):
 
 
 def _audit(snapshot: Path, rules, select, ignore, config, cutoff, max_details, baseline=None, *,
-           expectations=(), engine="native", compare=None):
+           expectations=(), engine="native", compare=None, claims=None):
     from audit.api import CheckRequest, run_check
-    from audit.engine import load_rules, select_rules
+    from audit.engine import load_rules
 
     request = CheckRequest(
         snapshot=snapshot, rules=tuple(rules or ()), expectations=tuple(expectations or ()), engine=engine,
         select=_ids(select), ignore=_ids(ignore), config=config, cutoff=_cutoff(cutoff), max_details=max_details,
-        baseline=baseline, compare=compare,
+        baseline=baseline, compare=compare, claims=claims,
     )
     rule_count = len(load_rules(rules or None).rules) if request.select is None else None
     hook, bar = _progress_hook(rule_count or 0) if rule_count else (None, None)
@@ -94,6 +94,8 @@ def check(
     engine: str = typer.Option("native", "--engine", help="Run suites natively (Polars) or through gx."),
     compare: Path | None = typer.Option(
         None, "--compare", help="An earlier JSON report: mark findings new, persisting or resolved."),
+    claims: Path | None = typer.Option(
+        None, "--claims", help="Claims file: verify published figures too (verdicts and plots in the HTML report)."),
 ) -> None:
     """Run rule packs and expectation suites on a snapshot; exit 0 clean, 1 findings at or above --fail-on."""
     from audit.report import ReportOptions, writer
@@ -104,11 +106,12 @@ def check(
     render = writer(output_format)
     _guard_output(output, snapshot)
     outcome = _audit(snapshot, rules, select, ignore, config, cutoff, max_details, baseline,
-                     expectations=expectations, engine=engine, compare=compare)
+                     expectations=expectations, engine=engine, compare=compare, claims=claims)
     result = outcome.result
     to_terminal = output is None and sys.stdout.isatty()
     options = ReportOptions(fail_on=fail_on, color=to_terminal and output_format == "console",
-                            rules=outcome.rules, sites=subject_sites(outcome.study))
+                            rules=outcome.rules, sites=subject_sites(outcome.study),
+                            verification=outcome.verification, figures=outcome.figures)
     report = render(result, options)
     if output is not None:
         output.write_bytes(report) if isinstance(report, bytes) else output.write_text(report, encoding="utf-8")

@@ -26,6 +26,8 @@ class ReportOptions:
     color: bool = False
     rules: Mapping[str, Any] = field(default_factory=dict)  # rule id -> rule record, for titles/explanations
     sites: Mapping[str, str] = field(default_factory=dict)  # USUBJID -> SITEID, to route findings to sites
+    verification: Any = None  # claim verdicts (audit.claims.VerificationResult), when claims were verified
+    figures: tuple = ()  # KM and waterfall figures for the HTML page
 
 
 Writer = Callable[[AuditResult, ReportOptions], "str | bytes"]

@@ -91,4 +91,5 @@ def descriptions(rules: Mapping[str, Any]) -> dict[str, RuleDescription]:
 
 def render(result: AuditResult, options: Any) -> str:
     """The report-writer entry point (`--format html`)."""
-    return render_audit_html(result, rules=descriptions(options.rules), sites=options.sites)
+    return render_audit_html(result, rules=descriptions(options.rules), sites=options.sites,
+                             verification=options.verification, figures=options.figures)
