@@ -31,7 +31,8 @@ def _print_summary(summary) -> None:
 
     console = Console(width=max(Console().width, 110))
     flagged = sum(c.flagged for c in summary.defects)
-    console.print(f"[bold]Reference study[/bold] written to {summary.out_dir / 'snapshots'} (clean, damaged, defects.json)")
+    snapshots = summary.out_dir / "snapshots"
+    console.print(f"[bold]Reference study[/bold] written to {snapshots} (clean, damaged, defects.json)")
     console.print(f"Clean snapshot: {summary.clean_gating} findings at minor or above")
     table = Table(title=f"Damaged snapshot: {flagged} of {len(summary.defects)} injected defects flagged",
                   title_justify="left")
