@@ -116,11 +116,14 @@ def _load_one(name: str, path: Path, encoding: str | None) -> tuple[pl.LazyFrame
     date_columns = tuple(
         c for c, t in schema.items() if dates.is_date_text_column(c) and t == pl.String
     )
-    frame = dates.with_date_bounds(loaded.frame, list(date_columns))
+    # Materialise once: every rule reads each dataset, and re-running the scan and the
+    # date parsing per rule would cost far more than holding the data in memory.
     try:
-        n_rows = int(loaded.frame.select(pl.len()).collect().item())
+        data = dates.with_date_bounds(loaded.frame, list(date_columns)).collect()
     except Exception as exc:  # malformed content discovered only on a full scan
         raise SnapshotError(f"cannot read dataset: {str(exc).splitlines()[0]}", file=path) from exc
+    frame = data.lazy()
+    n_rows = data.height
     info = DatasetInfo(
         name=name,
         path=path,

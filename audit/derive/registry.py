@@ -75,5 +75,6 @@ class DeriveContext:
             if name not in derivations:
                 known = ", ".join(derivations) or "none"
                 raise KeyError(f"unknown derivation {name!r} (known: {known})")
-            self._cache[name] = derivations[name](self)
+            # Held as data: several rules read each derivation, which must not be recomputed per rule.
+            self._cache[name] = derivations[name](self).collect().lazy()
         return self._cache[name]
