@@ -92,7 +92,8 @@ def _dataset_files(root: Path) -> tuple[dict[str, Path], list[str]]:
         raise SnapshotError("snapshot is not a folder", file=root)
     files: dict[str, Path] = {}
     notes: list[str] = []
-    for path in sorted(p for p in root.iterdir() if p.is_file()):
+    # Hidden files (.DS_Store, tool markers) are not part of a snapshot.
+    for path in sorted(p for p in root.iterdir() if p.is_file() and not p.name.startswith(".")):
         if path.suffix.lower() not in FORMAT_BY_SUFFIX:
             notes.append(f"ignored {path.name}: not a dataset file")
             continue
