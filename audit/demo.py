@@ -42,8 +42,8 @@ class DemoSummary:
     out_dir: Path
     clean_gating: int
     defects: tuple[DefectCheck, ...]
-    clean_verdicts: tuple[tuple[str, str], ...]
-    damaged_verdicts: tuple[tuple[str, str], ...]
+    clean_verdicts: tuple[tuple[str, str, str], ...]
+    damaged_verdicts: tuple[tuple[str, str, str], ...]
     reports: tuple[Path, ...]
 
 
@@ -97,10 +97,22 @@ def _defect_checks(outcome: CheckOutcome, manifest: list[dict]) -> tuple[DefectC
     return tuple(checks)
 
 
-def _verdicts(outcome: CheckOutcome) -> tuple[tuple[str, str], ...]:
+def _verdicts(outcome: CheckOutcome) -> tuple[tuple[str, str, str], ...]:
+    """(claim, verdict, how): the first method that reproduces it, or the closest recomputed value."""
     if outcome.verification is None:
         return ()
-    return tuple((v.claim_id, v.verdict) for v in outcome.verification.verdicts)
+    rows = []
+    for verdict in outcome.verification.verdicts:
+        if verdict.reproducing:
+            how = verdict.reproducing[0].label or "as counted"
+        elif verdict.reference is not None:
+            how = f"recomputed {verdict.reference.shown()} ({verdict.reference.label})"
+        elif verdict.closest is not None:
+            how = f"closest: {verdict.closest.shown()} ({verdict.closest.label})"
+        else:
+            how = verdict.reason or ""
+        rows.append((verdict.claim_id, verdict.verdict, how))
+    return tuple(rows)
 
 
 def run_demo(out_dir: Path, fmt: str = "parquet") -> DemoSummary:

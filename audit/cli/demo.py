@@ -43,11 +43,13 @@ def _print_summary(summary) -> None:
                       ", ".join(check.flagged_by) or "[red]not flagged[/red]")
     console.print(table)
     verdicts = Table(title="Published figures", title_justify="left")
-    for column in ("claim", "clean snapshot", "damaged snapshot"):
+    for column in ("claim", "clean snapshot", "reproduced by (first method)", "damaged snapshot"):
         verdicts.add_column(column)
-    damaged = dict(summary.damaged_verdicts)
-    for claim_id, verdict in summary.clean_verdicts:
-        verdicts.add_row(claim_id, verdict.replace("_", " "), damaged.get(claim_id, "-").replace("_", " "))
+    damaged = {claim_id: (verdict, how) for claim_id, verdict, how in summary.damaged_verdicts}
+    for claim_id, verdict, how in summary.clean_verdicts:
+        after, after_how = damaged.get(claim_id, ("-", ""))
+        shown_after = after.replace("_", " ") + (f"\n{after_how}" if after == "not_reproduced" else "")
+        verdicts.add_row(claim_id, verdict.replace("_", " "), how, shown_after)
     console.print(verdicts)
     console.print("Reports:")
     for path in summary.reports:
