@@ -52,6 +52,11 @@ def claims_path() -> Path:
     return examples_dir() / STUDY_FOLDER / "claims.yaml"
 
 
+def config_path() -> Path:
+    """The reference study's protocol settings (enrolment window, RECIST and CTCAE choices)."""
+    return examples_dir() / STUDY_FOLDER / "audit.yaml"
+
+
 def _write_study(out_dir: Path, fmt: str) -> tuple[Path, Path, list[dict]]:
     from audit.synth import generate_escc, inject_defects, write_snapshot
     from audit.synth.manifest import write_manifest
@@ -120,9 +125,10 @@ def run_demo(out_dir: Path, fmt: str = "parquet") -> DemoSummary:
     clean_dir, damaged_dir, manifest = _write_study(out_dir, fmt)
     reports = out_dir / "reports"
     reports.mkdir(parents=True, exist_ok=True)
-    clean = run_check(CheckRequest(snapshot=clean_dir, claims=claims_path()))
+    clean = run_check(CheckRequest(snapshot=clean_dir, claims=claims_path(), config=config_path()))
     written = _write_reports(clean, reports, "clean", ("json", "html"))
-    damaged = run_check(CheckRequest(snapshot=damaged_dir, claims=claims_path(), compare=reports / "clean.json"))
+    damaged = run_check(CheckRequest(snapshot=damaged_dir, claims=claims_path(), config=config_path(),
+                                     compare=reports / "clean.json"))
     written += _write_reports(damaged, reports, "damaged", ("json", "html", "xlsx", "junit"))
     (reports / "defects-flagged.json").write_text(
         json.dumps([c.__dict__ | {"flagged": c.flagged} for c in _defect_checks(damaged, manifest)], indent=2,
