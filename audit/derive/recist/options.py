@@ -1,0 +1,42 @@
+"""User settings of the RECIST derivations (the "recist" section of the audit settings)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from audit.errors import AuditInputError
+
+
+class RecistOptions(BaseModel):
+    """Protocol choices for best overall response (RECIST 1.1 section 4.4.2)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # Single-arm trials with response as endpoint need CR/PR confirmed; randomised trials often do not.
+    confirm: bool = True
+    # A confirming assessment lies at least this many days after the first response.
+    confirmation_days: int = Field(28, ge=1)
+    # SD counts as best response only at this many days or more after first dose (RFSTDTC).
+    sd_min_days: int = Field(42, ge=0)
+    # How many NE time points may lie between a response and the assessment confirming it.
+    max_ne_between: int = Field(1, ge=0)
+    # Whose assessments are audited (RSEVAL / TREVAL / TUEVAL); records without an evaluator count too.
+    evaluator: str = "INVESTIGATOR"
+
+    @field_validator("evaluator", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> str:
+        return str(value).strip().upper()
+
+    @classmethod
+    def from_section(cls, section: Mapping[str, Any]) -> RecistOptions:
+        """Options from the "recist" settings section; a bad value is a user error."""
+        try:
+            return cls.model_validate(dict(section))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "recist"
+            raise AuditInputError(first["msg"], field=f"recist.{where}") from None
