@@ -46,8 +46,9 @@ def with_nadir(sums: pl.LazyFrame, baseline: pl.LazyFrame) -> pl.LazyFrame:
     return framed.with_columns(
         pl.when(pl.col("BASE_SUM") > 0)
         .then((pl.col("TARGET_SUM") - pl.col("BASE_SUM")) / pl.col("BASE_SUM") * 100)
+        .round(2)
         .alias("PCHG_BASE"),
-        pl.when(pl.col("NADIR") > 0).then(change / pl.col("NADIR") * 100).alias("PCHG_NADIR"),
+        pl.when(pl.col("NADIR") > 0).then(change / pl.col("NADIR") * 100).round(2).alias("PCHG_NADIR"),
         change.alias("CHG_NADIR"),
     )
 
