@@ -14,6 +14,7 @@ from pathlib import Path
 
 from audit.errors import AuditInputError
 from audit.findings import AuditResult, ResolvedFinding
+from audit.userfiles import read_document
 
 FORMAT = "trial-audit baseline"
 VERSION = 1
@@ -50,12 +51,7 @@ def _entry(row: dict, path: Path) -> ResolvedFinding:
 def load_baseline(path: str | Path) -> tuple[ResolvedFinding, ...]:
     """Read a baseline file (or a JSON report of an earlier check)."""
     path = Path(path)
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise AuditInputError(f"cannot read baseline ({exc.strerror})", file=path) from None
-    except json.JSONDecodeError as exc:
-        raise AuditInputError(f"not valid JSON ({exc.msg}, line {exc.lineno})", file=path) from None
+    document = read_document(path, "baseline")
     if isinstance(document, dict) and document.get("format") == FORMAT:
         if not isinstance(document.get("findings"), list):
             raise AuditInputError("expected a list", file=path, field="findings")

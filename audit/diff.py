@@ -9,7 +9,6 @@ was not applicable or failed to run cannot say a problem is gone.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,6 +25,7 @@ from audit.findings import (
     ResolvedFinding,
     RuleResult,
 )
+from audit.userfiles import read_document
 
 
 @dataclass(frozen=True)
@@ -130,12 +130,7 @@ def result_from_document(document: Mapping[str, Any], file: str | Path = "<repor
 def read_report(path: str | Path) -> AuditResult:
     """Read a JSON report written by `trial-audit check --format json`."""
     path = Path(path)
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise AuditInputError(f"cannot read report ({exc.strerror})", file=path) from None
-    except json.JSONDecodeError as exc:
-        raise AuditInputError(f"not valid JSON ({exc.msg}, line {exc.lineno})", file=path) from None
+    document = read_document(path, "report")
     if not isinstance(document, Mapping):
         raise AuditInputError("not a trial-audit JSON report (expected an object)", file=path)
     return result_from_document(document, path)

@@ -7,14 +7,13 @@ forbids unknown keys and a validation error names the file, claim and field.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from audit.errors import ClaimsFileError
+from audit.userfiles import read_document
 
 Endpoint = Literal["PFS", "OS"]
 
@@ -193,12 +192,5 @@ def parse_claims(document: object, file: str | Path = "<claims>") -> ClaimsFile:
 def load_claims(path: str | Path) -> ClaimsFile:
     """Read a claims file (YAML or JSON)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ClaimsFileError(f"cannot read claims file: {exc.strerror}", file=path) from None
-    try:
-        document = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise ClaimsFileError(f"not valid YAML/JSON: {str(exc).splitlines()[0]}", file=path) from None
+    document = read_document(path, "claims file", ClaimsFileError)
     return parse_claims(document, path)

@@ -13,11 +13,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from audit.derive.registry import registered_derivations
 from audit.errors import AuditInputError
+from audit.userfiles import read_document
 
 # Derivation sections known even before their derivations are installed.
 _DERIVATION_SECTIONS = ("recist", "ctcae", "tte")
@@ -83,12 +83,7 @@ def settings_from_mapping(data: Mapping[str, Any] | None, *, source: str | None 
 def load_config(path: str | Path) -> AuditSettings:
     """Read a config YAML file into settings; errors name the file and field."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise AuditInputError(f"cannot read config file ({exc.strerror})", file=path) from None
-    except yaml.YAMLError as exc:
-        raise AuditInputError(f"not valid YAML ({str(exc).splitlines()[0]})", file=path) from None
+    data = read_document(path, "config file")
     if data is not None and not isinstance(data, Mapping):
         raise AuditInputError("expected a mapping of sections", file=path)
     return settings_from_mapping(data, source=str(path))

@@ -14,12 +14,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-import yaml
 from pydantic import Field, TypeAdapter, ValidationError, field_validator
 
 from audit.engine.kinds import registered_kinds
 from audit.engine.kinds.base import CheckBase, Strict
 from audit.errors import RuleFileError
+from audit.userfiles import read_document
 
 RULE_ID_PATTERN = r"^[A-Z][A-Z0-9]*[0-9]{3}$"
 Severity = Literal["critical", "major", "minor", "info"]
@@ -109,12 +109,7 @@ def _describe(error: dict[str, Any]) -> str:
 
 
 def _parse(path: Path) -> RuleFile:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise RuleFileError(f"cannot read rule file ({exc.strerror})", file=path) from None
-    except yaml.YAMLError as exc:
-        raise RuleFileError(f"not valid YAML ({str(exc).splitlines()[0]})", file=path) from None
+    data = read_document(path, "rule file", RuleFileError)
     try:
         return RuleFile.model_validate(data)
     except ValidationError as exc:

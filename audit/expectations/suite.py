@@ -9,7 +9,6 @@ per expectation, `rule_id` and `severity`.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from audit.errors import AuditInputError
+from audit.userfiles import read_document
 
 SEVERITIES = ("critical", "major", "minor", "info")
 DEFAULT_SEVERITY = "major"
@@ -123,12 +123,7 @@ def _first_error(exc: ValidationError) -> tuple[str, str]:
 def load_suite(path: str | Path) -> Suite:
     """Read and validate one suite file; ExpectationFileError names the file and field."""
     path = Path(path)
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ExpectationFileError("expectation suite file does not exist", file=path) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ExpectationFileError(f"not valid JSON: {exc}", file=path) from None
+    raw = read_document(path, "expectation suite file", ExpectationFileError)
     try:
         record = SuiteRecord.model_validate(raw)
     except ValidationError as exc:
