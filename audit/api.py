@@ -156,6 +156,15 @@ def _read_previous(path: Path | None) -> AuditResult | None:
     return read_report(path)
 
 
+def _with_suite_files(trail, suites) -> Any:
+    """The audit trail names every suite file run, with its SHA-256, beside the rule files."""
+    from audit.study import sha256_of
+
+    files = {name: digest for name, digest in trail.rule_files}
+    files.update({f"expectations/{s.path.name}": sha256_of(s.path) for s in suites})
+    return replace(trail, rule_files=tuple(sorted(files.items())))
+
+
 def _with_expectations(result: AuditResult, study: Study, request: CheckRequest, suites, select, ignore,
                        accepted) -> AuditResult:
     if not suites or (request.select is not None and not select):
@@ -165,6 +174,7 @@ def _with_expectations(result: AuditResult, study: Study, request: CheckRequest,
 
     outcomes = run_suites(study, suites, engine=request.engine, cap=request.max_details)
     extra = _filtered(rule_results(outcomes, request.max_details), select, ignore, request.select is not None)
+    result = replace(result, trail=_with_suite_files(result.trail, suites))
     if accepted is None:
         return result.with_results(extra)
     extra, gone = _apply_baseline(extra, accepted)
