@@ -78,3 +78,23 @@ def test_verify_cli_exits_1_on_the_damaged_copy_only(reference, tmp_path: Path) 
     clean = runner.invoke(app, ["verify", str(reference.clean), "--claims", str(CLAIMS), "--format", "json"])
     damaged = runner.invoke(app, ["verify", str(reference.damaged), "--claims", str(CLAIMS), "--format", "json"])
     assert (clean.exit_code, damaged.exit_code) == (0, 1)
+
+
+def test_best_change_per_subject_feeds_the_waterfall(reference) -> None:
+    from audit.derive import DeriveContext
+
+    best = DeriveContext(load_study(reference.clean)).derived("recist.best_change").collect()
+    responders = best.filter(best["BOR"].is_in(["CR", "PR"]))
+    assert responders.height == 20
+    assert (responders["BEST_PCHG"] <= -30).all()
+    assert (best.filter(best["BOR"] == "PD")["BEST_PCHG"] > -30).all()
+
+
+def test_verify_html_shows_km_curves_and_the_waterfall(reference, tmp_path: Path) -> None:
+    out = tmp_path / "verify.html"
+    result = CliRunner().invoke(app, ["verify", str(reference.clean), "--claims", str(CLAIMS), "--format", "html",
+                                      "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "published median 6.9" in page and "published median 12.8" in page
+    assert "Best percentage change in target-lesion sum" in page
