@@ -234,6 +234,66 @@ def responder_downgraded(damage: Damage) -> None:
     damage.manifest[-1]["also_changed"] = {"ADRS": {"PARAMCD": "BOR", "AVALC": ["PR", "SD"], "AVAL": [2.0, 3.0]}}
 
 
+_EXTRA_TARGET_ORGANS = ("ADRENAL GLAND", "KIDNEY", "SPLEEN")
+_EXTRA_TARGET_MM = 15.0
+
+
+def _appended(frame: pl.DataFrame, rows: pl.DataFrame, seq: str) -> pl.DataFrame:
+    return pl.concat([frame, rows.select(frame.columns).cast(frame.schema)]).sort("USUBJID", seq)
+
+
+def six_target_lesions(damage: Damage) -> None:
+    """Three more baseline targets (15 mm, stable, in organs the subject has no target in) for an SD subject
+    with three: six targets, more than RECIST 1.1 allows. The reported sums include them, as an investigator
+    who chose six would write them, so only the lesion count is wrong."""
+    tu = damage.datasets["TU"]
+    three = tu.filter(pl.col("TUSTRESC") == "TARGET").group_by("USUBJID").len().filter(pl.col("len") == 3)
+    baseline_sum = damage.pick("TR", (pl.col("TRTESTCD") == "SUMDIAM") & (pl.col("VISITNUM") == 0)
+                               & pl.col("USUBJID").is_in(three["USUBJID"].implode())
+                               & pl.col("USUBJID").is_in(_with_bor(damage, "SD")))
+    usubjid, extra = baseline_sum["USUBJID"], len(_EXTRA_TARGET_ORGANS) * _EXTRA_TARGET_MM
+    damage.record("six_target_lesions", "TR", usubjid, baseline_sum["TRSEQ"],
+                  {"TRSTRESN": baseline_sum["TRSTRESN"] + extra,
+                   "TRSTRESC": f"{baseline_sum['TRSTRESN'] + extra:g}",
+                   "TRORRES": f"{baseline_sum['TRSTRESN'] + extra:g}"}, ["RECIST001"])
+    template = tu.filter((pl.col("USUBJID") == usubjid) & (pl.col("TUSTRESC") == "TARGET")).head(1)
+    first_tuseq = tu.filter(pl.col("USUBJID") == usubjid)["TUSEQ"].max() + 1
+    ids = [f"T{4 + i:02d}" for i in range(len(_EXTRA_TARGET_ORGANS))]
+    new_tu = pl.concat([template.with_columns(pl.lit(first_tuseq + i).alias("TUSEQ"), pl.lit(ids[i]).alias("TULNKID"),
+                                              pl.lit(organ).alias("TULOC"))
+                        for i, organ in enumerate(_EXTRA_TARGET_ORGANS)])
+    damage.datasets["TU"] = _appended(tu, new_tu, "TUSEQ")
+    supp = damage.datasets["SUPPTU"]
+    supp_template = supp.filter(pl.col("USUBJID") == usubjid).head(1)
+    new_supp = pl.concat([supp_template.with_columns(pl.lit(str(first_tuseq + i)).alias("IDVARVAL"),
+                                                     pl.lit("Y").alias("QVAL")) for i in range(len(ids))])
+    damage.datasets["SUPPTU"] = pl.concat([supp, new_supp]).sort("USUBJID", maintain_order=True)
+    _add_target_measurements(damage, usubjid, ids, extra)
+
+
+def _add_target_measurements(damage: Damage, usubjid: str, ids: list[str], extra: float) -> None:
+    """A stable measurement of each added lesion at every visit, and every later reported sum raised to match."""
+    tr = damage.datasets["TR"]
+    subject = pl.col("USUBJID") == usubjid
+    measured = tr.filter(subject & (pl.col("TRTESTCD") == "LDIAM")).unique("VISITNUM", keep="first").sort("VISITNUM")
+    first_trseq = tr.filter(subject)["TRSEQ"].max() + 1
+    size = f"{_EXTRA_TARGET_MM:g}"
+    rows = pl.concat([measured.with_columns(pl.lit(lesion).alias("TRLNKID"), pl.lit(_EXTRA_TARGET_MM).alias("TRSTRESN"),
+                                            pl.lit(size).alias("TRSTRESC"), pl.lit(size).alias("TRORRES"))
+                      for lesion in ids])
+    rows = rows.with_columns((pl.int_range(pl.len()) + first_trseq).alias("TRSEQ"))
+    later_sums = subject & (pl.col("TRTESTCD") == "SUMDIAM") & (pl.col("VISITNUM") > 0)
+    raised = pl.col("TRSTRESN") + extra
+    tr = tr.with_columns(
+        pl.when(later_sums).then(raised).otherwise(pl.col("TRSTRESN")).alias("TRSTRESN"),
+        pl.when(later_sums).then(raised.cast(pl.String).str.replace(r"\.0$", "")).otherwise(pl.col("TRSTRESC"))
+        .alias("TRSTRESC"),
+        pl.when(later_sums).then(raised.cast(pl.String).str.replace(r"\.0$", "")).otherwise(pl.col("TRORRES"))
+        .alias("TRORRES"),
+    )
+    damage.datasets["TR"] = _appended(tr, rows, "TRSEQ")
+
+
 CLINICAL_KINDS: list[Callable[[Damage], None]] = [
     wrong_sumdiam,
     pd_without_nadir_rule,
@@ -249,4 +309,5 @@ CLINICAL_KINDS: list[Callable[[Damage], None]] = [
     serious_without_criterion,
     severity_disagrees_with_grade,
     responder_downgraded,
+    six_target_lesions,
 ]
