@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
@@ -72,6 +74,23 @@ def fail(message: str) -> None:
     """Stop with a one-line usage error (exit 2)."""
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(EXIT_USAGE)
+
+
+def parse_cutoff(text: str | None) -> date | None:
+    """The --cutoff option as a date; a usage error naming the option otherwise."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"--cutoff: expected a date YYYY-MM-DD, found {text!r}")
+    return None
+
+
+def guard_output(output: Path | None, snapshot: Path) -> None:
+    """Never write into the snapshot folder."""
+    if output is not None and output.resolve().is_relative_to(snapshot.resolve()):
+        fail(f"--output {output}: refusing to write into the snapshot folder {snapshot}")
 
 
 def main() -> None:

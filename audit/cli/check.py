@@ -7,12 +7,11 @@ new ones with --baseline), 2 usage or input error.
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import typer
 
-from audit.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, fail, user_errors
+from audit.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, fail, guard_output, parse_cutoff, user_errors
 from audit.findings import SEVERITIES
 
 _SNAPSHOT = typer.Argument(..., help="Snapshot folder (xpt, Dataset-JSON, parquet or csv files).")
@@ -25,22 +24,6 @@ def _ids(values: list[str] | None) -> list[str] | None:
     if not values:
         return None
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
-
-def _cutoff(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"--cutoff: expected a date YYYY-MM-DD, found {text!r}")
-    return None
-
-
-def _guard_output(output: Path | None, snapshot: Path) -> None:
-    """Never write into the snapshot folder."""
-    if output is not None and output.resolve().is_relative_to(snapshot.resolve()):
-        fail(f"--output {output}: refusing to write into the snapshot folder {snapshot}")
 
 
 def _progress_hook(total: int):
@@ -63,7 +46,7 @@ def _audit(snapshot: Path, rules, select, ignore, config, cutoff, max_details, b
 
     request = CheckRequest(
         snapshot=snapshot, rules=tuple(rules or ()), expectations=tuple(expectations or ()), engine=engine,
-        select=_ids(select), ignore=_ids(ignore), config=config, cutoff=_cutoff(cutoff), max_details=max_details,
+        select=_ids(select), ignore=_ids(ignore), config=config, cutoff=parse_cutoff(cutoff), max_details=max_details,
         baseline=baseline, compare=compare, claims=claims,
     )
     rule_count = len(load_rules(rules or None).rules) if request.select is None else None
@@ -104,7 +87,7 @@ def check(
     if fail_on not in SEVERITIES:
         fail(f"--fail-on: expected one of {', '.join(SEVERITIES)}, found {fail_on!r}")
     render = writer(output_format)
-    _guard_output(output, snapshot)
+    guard_output(output, snapshot)
     outcome = _audit(snapshot, rules, select, ignore, config, cutoff, max_details, baseline,
                      expectations=expectations, engine=engine, compare=compare, claims=claims)
     result = outcome.result
@@ -136,7 +119,7 @@ def baseline_command(
     """Record every current finding as accepted, for `check --baseline FILE`."""
     from audit.baseline import write_baseline
 
-    _guard_output(output, snapshot)
+    guard_output(output, snapshot)
     outcome = _audit(snapshot, rules, select, ignore, config, cutoff, sys.maxsize)
     count = write_baseline(outcome.result, output)
     typer.echo(f"baseline: {count} findings accepted -> {output}")

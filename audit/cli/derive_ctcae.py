@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import typer
 
-from audit.cli.app import derive_app, fail, user_errors
+from audit.cli.app import derive_app, fail, guard_output, parse_cutoff, user_errors
 
 COLUMN_LABELS = {
     "CTCTERM": "CTCAE v5.0 Term",
@@ -23,10 +22,6 @@ COLUMN_LABELS = {
     "ATOXGRN": "Analysis Toxicity Grade (N)",
     "ATOXGR": "Analysis Toxicity Grade",
 }
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    return path.resolve().is_relative_to(folder.resolve())
 
 
 @derive_app.command("ctcae")
@@ -45,12 +40,8 @@ def derive_ctcae_command(
     from audit.formats import write_dataset
     from audit.study import load_study
 
-    if snapshot.is_dir() and _inside(output, snapshot):
-        fail(f"{output}: will not write into the snapshot folder")
-    try:
-        cut = date.fromisoformat(cutoff) if cutoff else None
-    except ValueError:
-        fail(f"--cutoff {cutoff!r} is not a date YYYY-MM-DD")
+    guard_output(output, snapshot)
+    cut = parse_cutoff(cutoff)
     ctx = DeriveContext(load_study(snapshot, cutoff=cut))
     try:
         graded = ctx.derived("ctcae.lab_grades").collect()

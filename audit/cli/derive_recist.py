@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import typer
 
-from audit.cli.app import derive_app, fail, user_errors
+from audit.cli.app import derive_app, fail, guard_output, parse_cutoff, user_errors
 
 COLUMN_LABELS = {
     "PARAMCD": "Parameter Code",
@@ -24,10 +23,6 @@ COLUMN_LABELS = {
 }
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    return path.resolve().is_relative_to(folder.resolve())
-
-
 @derive_app.command("recist")
 @user_errors
 def derive_recist_command(
@@ -42,12 +37,8 @@ def derive_recist_command(
     from audit.formats import write_dataset
     from audit.study import load_study
 
-    if snapshot.is_dir() and _inside(output, snapshot):
-        fail(f"{output}: will not write into the snapshot folder")
-    try:
-        cut = date.fromisoformat(cutoff) if cutoff else None
-    except ValueError:
-        fail(f"--cutoff {cutoff!r} is not a date YYYY-MM-DD")
+    guard_output(output, snapshot)
+    cut = parse_cutoff(cutoff)
     ctx = DeriveContext(load_study(snapshot, cutoff=cut), {"recist": {"confirm": not unconfirmed}})
     try:
         frame = adrs_like(ctx)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
 import typer
 
-from audit.cli.app import app, user_errors
+from audit.cli.app import app, parse_cutoff, user_errors
 
 
 class InspectFormat(StrEnum):
@@ -52,15 +51,10 @@ def inspect_command(
     encoding: str = typer.Option(None, "--encoding", help="Encoding of CSV files (default: UTF-8, else cp1252)."),
 ) -> None:
     """List the datasets of a snapshot: records, variables, subjects, date range, checksum."""
-    from audit.errors import AuditInputError
     from audit.inspect import summary_document
     from audit.study import load_study
 
-    try:
-        cut = date.fromisoformat(cutoff) if cutoff else None
-    except ValueError:
-        raise AuditInputError(f"expected a date YYYY-MM-DD, found {cutoff!r}", field="--cutoff") from None
-    document = summary_document(load_study(snapshot, cutoff=cut, encoding=encoding))
+    document = summary_document(load_study(snapshot, cutoff=parse_cutoff(cutoff), encoding=encoding))
     if output_format is InspectFormat.json:
         typer.echo(json.dumps(document, indent=2))
     else:

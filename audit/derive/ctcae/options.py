@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
-from audit.errors import AuditInputError
+from audit.derive.options import SectionOptions
 
 DEFAULT_RELATED = ("POSSIBLY RELATED", "PROBABLY RELATED", "RELATED")
 
 
-class CtcaeOptions(BaseModel):
+class CtcaeOptions(SectionOptions):
     """Protocol choices: what counts as related, the emergent window, the under-reporting grade."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    SECTION = "ctcae"
 
     # AEREL values the protocol counts as treatment-related (domain/ctcae5.md).
     related: tuple[str, ...] = DEFAULT_RELATED
@@ -30,13 +29,3 @@ class CtcaeOptions(BaseModel):
         if isinstance(value, str):
             value = [value]
         return tuple(str(v).strip().upper() for v in value)
-
-    @classmethod
-    def from_section(cls, section: Mapping[str, Any]) -> CtcaeOptions:
-        """Options from the "ctcae" settings section; a bad value is a user error."""
-        try:
-            return cls.model_validate(dict(section))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "ctcae"
-            raise AuditInputError(first["msg"], field=f"ctcae.{where}") from None

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
-from audit.errors import AuditInputError
+from audit.derive.options import SectionOptions
 
 
-class RecistOptions(BaseModel):
+class RecistOptions(SectionOptions):
     """Protocol choices for best overall response (RECIST 1.1 section 4.4.2)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    SECTION = "recist"
 
     # Single-arm trials with response as endpoint need CR/PR confirmed; randomised trials often do not.
     confirm: bool = True
@@ -30,13 +29,3 @@ class RecistOptions(BaseModel):
     @classmethod
     def _upper(cls, value: Any) -> str:
         return str(value).strip().upper()
-
-    @classmethod
-    def from_section(cls, section: Mapping[str, Any]) -> RecistOptions:
-        """Options from the "recist" settings section; a bad value is a user error."""
-        try:
-            return cls.model_validate(dict(section))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "recist"
-            raise AuditInputError(first["msg"], field=f"recist.{where}") from None
