@@ -35,3 +35,13 @@ def test_writer_output_matches_golden(name: str, suffix: str) -> None:
 
 def test_every_core_format_is_registered() -> None:
     assert {"console", "json", "junit"} <= set(formats())
+
+
+def test_junit_stays_valid_xml_when_data_hold_control_characters() -> None:
+    from xml.etree import ElementTree as ET
+
+    ae = [{**AE[0], "AESTDTC": "2020-02-10\x01\x1b", "USUBJID": "S1"}, *AE[1:]]
+    study = study_from_records({"DM": DM, "AE": ae, "TS": TS}, cutoff=date(2020, 6, 30))
+    text = render(run_audit(study, select=["DATE001"], today=date(2025, 1, 1)), "junit", ReportOptions())
+    failure = ET.fromstring(text.split("\n", 1)[1]).find(".//failure")
+    assert failure is not None and "2020-02-10\\x01\\x1b" in (failure.text or "")

@@ -8,27 +8,42 @@ with the reason.
 
 from __future__ import annotations
 
+import re
 from xml.etree import ElementTree as ET
 
 from audit.findings import ERROR, FAILED, NOT_APPLICABLE, AuditResult, RuleResult
 from audit.report import ReportOptions
+
+# Characters XML 1.0 cannot hold at all, even escaped (section 2.2): C0 controls but tab, LF and CR,
+# lone surrogates and U+FFFE/U+FFFF. Data values may carry them; a CI server must still parse the file.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _code_point(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _xml_text(text: str) -> str:
+    """The text with each character XML cannot hold written as its code point (\\x01)."""
+    return _NOT_XML.sub(_code_point, text)
 
 
 def _listing(rule: RuleResult, options: ReportOptions) -> str:
     shown = rule.findings[: options.records_per_rule]
     lines = [f"{rule.count} finding(s); first {len(shown)}:"]
     lines += [f"  {f.severity:<8} {f.usubjid or '-'} {f.record}: {f.message}" for f in shown]
-    return "\n".join(lines)
+    return _xml_text("\n".join(lines))
 
 
 def _case(suite: ET.Element, rule: RuleResult, options: ReportOptions, gate_on_new: bool) -> None:
     pack = "".join(ch for ch in rule.rule_id if ch.isalpha()).lower()
-    case = ET.SubElement(suite, "testcase", classname=f"trial-audit.{pack}", name=f"{rule.rule_id} {rule.title}",
-                         time="0")
+    name = _xml_text(f"{rule.rule_id} {rule.title}")
+    case = ET.SubElement(suite, "testcase", classname=f"trial-audit.{pack}", name=name, time="0")
     if rule.status == NOT_APPLICABLE:
-        ET.SubElement(case, "skipped", message=f"not applicable: {rule.reason}")
+        ET.SubElement(case, "skipped", message=_xml_text(f"not applicable: {rule.reason}"))
     elif rule.status == ERROR:
-        ET.SubElement(case, "error", message=rule.reason or "execution error", type="execution error")
+        ET.SubElement(case, "error", message=_xml_text(rule.reason or "execution error"), type="execution error")
     elif rule.status == FAILED:
         gating = rule.gating_count(options.fail_on, new_only=gate_on_new)
         if gating:
