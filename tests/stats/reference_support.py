@@ -25,3 +25,11 @@ def survival_data(dataset: str) -> tuple[np.ndarray, np.ndarray]:
 def survival_datasets() -> list[str]:
     """Every dataset with subject-level times in the reference folder."""
     return sorted(p.stem for p in SURVIVAL.glob("*.csv") if p.stem not in ("km_median_ci", "followup"))
+
+
+TWOARM = REFERENCE / "twoarm"
+
+
+def twoarm_data(dataset: str) -> pl.DataFrame:
+    """Subject-level time, event, arm and stratum of one two-arm reference dataset (stratum as text)."""
+    return pl.read_csv(TWOARM / f"{dataset}.csv", schema_overrides={"strat": pl.Utf8, "arm": pl.Utf8})
