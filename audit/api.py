@@ -39,6 +39,8 @@ class CheckRequest:
     baseline: Path | None = None
     compare: Path | None = None  # an earlier JSON report: mark findings new / persisting / resolved
     claims: Path | None = None  # a claims file: verify the published figures in the same run
+    encoding: str | None = None  # text encoding of the snapshot's files; default: detected per file
+    keep_na_text: bool = False  # CSV "NA" stays text instead of missing
 
 
 @dataclass(frozen=True)
@@ -118,9 +120,11 @@ def run_check(request: CheckRequest, progress=None) -> CheckOutcome:
     claims = _read_claims(request.claims)
     accepted = load_baseline(request.baseline) if request.baseline else None
     previous = _read_previous(request.compare)
-    study = load_study(request.snapshot, cutoff=request.cutoff)
+    study = load_study(request.snapshot, cutoff=request.cutoff, encoding=request.encoding,
+                       keep_na_text=request.keep_na_text)
     result = run_audit(study, rules=ruleset, select=rule_select, ignore=rule_ignore, settings=settings,
                        max_details=request.max_details, baseline=accepted, progress=progress)
+    result = replace(result, trail=replace(result.trail, notes=study.notes))
     result = _with_expectations(result, study, request, suites, suite_select, suite_ignore, accepted)
     if previous is not None:
         from audit.diff import compare_results

@@ -91,16 +91,34 @@ def is_invalid(text: pl.Expr) -> pl.Expr:
     return present & earliest.is_null() & ~_cleaned(text).str.contains(_WHOLLY_UNKNOWN)
 
 
+def as_date(value: pl.Expr) -> pl.Expr:
+    """A Date from a Date, a Datetime or ISO 8601 text (its first ten characters); null when not a date.
+
+    Polars 2 casts no String to Date, so every date read from a column of
+    unknown type goes through text.
+    """
+    return value.cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+
+
 def with_date_bounds(frame: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
     """Add <COL>_LO and <COL>_HI date columns beside each ISO 8601 text column.
 
     Trial data repeat the same few thousand dates over millions of records, so
-    each distinct text is parsed once and joined back (in the original order).
+    each distinct text is parsed once and looked up again in the original row
+    order. Every lookup reads the frame as given, never the frame with the
+    bounds of other columns added, so the plan grows linearly with the columns.
     """
-    for column in columns:
-        earliest, latest = bounds(pl.col(column))
-        distinct = frame.select(pl.col(column).unique()).with_columns(
-            earliest.alias(lo_name(column)), latest.alias(hi_name(column))
-        )
-        frame = frame.join(distinct, on=column, how="left", nulls_equal=True, maintain_order="left")
-    return frame
+    if not columns:
+        return frame
+    looked_up = [_bounds_in_row_order(frame, column) for column in columns]
+    return pl.concat([frame, *looked_up], how="horizontal")
+
+
+def _bounds_in_row_order(frame: pl.LazyFrame, column: str) -> pl.LazyFrame:
+    earliest, latest = bounds(pl.col(column))
+    distinct = frame.select(pl.col(column).unique()).with_columns(
+        earliest.alias(lo_name(column)), latest.alias(hi_name(column))
+    )
+    keys = frame.select(column)
+    joined = keys.join(distinct, on=column, how="left", nulls_equal=True, maintain_order="left")
+    return joined.select(lo_name(column), hi_name(column))

@@ -115,6 +115,7 @@ class AuditTrail:
     settings: tuple[tuple[str, str], ...] = ()
     run_at: str = ""
     duration_s: float = 0.0
+    notes: tuple[str, ...] = ()  # how the snapshot was read: encodings, ignored files, split domains
 
 
 @dataclass(frozen=True)

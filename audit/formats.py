@@ -2,8 +2,13 @@
 
 Formats: SAS XPT (pyreadstat), CDISC Dataset-JSON 1.1 (.json and .ndjson; a
 small reader of our own, since no maintained Python package reads 1.1),
-Parquet and CSV (Polars). Readers return a LazyFrame and the variable labels
-the format carries; they never write anything beside the file they read.
+Parquet and CSV (Polars). Readers return a LazyFrame, the variable labels the
+format carries and the text encoding used; they never write anything beside
+the file they read.
+
+Text that is not UTF-8 is read as delivered: a byte-order mark names UTF-16
+or UTF-32, otherwise UTF-8 is tried, then cp1252 (what SAS on Windows
+writes), then latin-1, which decodes any byte.
 """
 
 from __future__ import annotations
@@ -28,6 +33,15 @@ FORMAT_BY_SUFFIX = {
 }
 WRITE_FORMATS = ("csv", "parquet", "xpt", "json")
 DATASET_JSON_VERSION = "1.1.0"
+UTF8 = "utf-8"
+FALLBACK_ENCODINGS = ("cp1252", "latin-1")
+# Longest mark first: the UTF-32 LE mark begins with the UTF-16 LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# R and many exports write a missing value as NA; read as text only on request.
+NA_TEXT = "NA"
 
 # Dataset-JSON 1.1 dataType -> Polars dtype.
 _JSON_TYPES: dict[str, pl.DataType] = {
@@ -44,6 +58,18 @@ _JSON_TYPES: dict[str, pl.DataType] = {
 }
 
 
+class NotADatasetError(SnapshotError):
+    """A file with a dataset suffix that holds something else (a .json manifest): skipped with a note."""
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How text in the files is read: the declared encoding, and whether CSV "NA" stays text."""
+
+    encoding: str | None = None
+    keep_na_text: bool = False
+
+
 @dataclass(frozen=True)
 class LoadedDataset:
     """A dataset read lazily, with what its format told us about it."""
@@ -54,7 +80,7 @@ class LoadedDataset:
     encoding: str | None = None
 
 
-def read_dataset(path: Path, encoding: str | None = None) -> LoadedDataset:
+def read_dataset(path: Path, encoding: str | None = None, *, keep_na_text: bool = False) -> LoadedDataset:
     """Read one dataset file; raise SnapshotError naming the file if it is unreadable."""
     fmt = FORMAT_BY_SUFFIX.get(path.suffix.lower())
     reader = {
@@ -67,7 +93,7 @@ def read_dataset(path: Path, encoding: str | None = None) -> LoadedDataset:
     if reader is None:
         raise SnapshotError(f"not a supported dataset format ({path.suffix})", file=path)
     try:
-        return reader(path, encoding)
+        return reader(path, ReadOptions(encoding, keep_na_text))
     except SnapshotError:
         raise
     except Exception as exc:  # a corrupt file: name it, keep the library's reason
@@ -86,17 +112,64 @@ def _integral_floats_to_int(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(casts) if casts else frame
 
 
-def _read_xpt(path: Path, encoding: str | None) -> LoadedDataset:
+def _xpt_with(path: Path, encoding: str):
     import pyreadstat
 
-    data, meta = pyreadstat.read_xport(str(path), output_format="polars", encoding=encoding)
+    return pyreadstat.read_xport(str(path), output_format="polars", encoding=encoding)
+
+
+def _read_xpt(path: Path, options: ReadOptions) -> LoadedDataset:
+    from pyreadstat import ReadstatError
+
+    tried = [options.encoding] if options.encoding else [UTF8, *FALLBACK_ENCODINGS]
+    for encoding in tried:
+        try:
+            data, meta = _xpt_with(path, encoding)
+            break
+        except (ReadstatError, UnicodeDecodeError, LookupError) as exc:
+            if isinstance(exc, ReadstatError) and "encoding" not in str(exc):
+                raise  # not a decoding problem: a corrupt file
+            if encoding == tried[-1]:
+                raise SnapshotError(f"cannot decode xpt text as {encoding}: {exc}", file=path) from exc
     data = _integral_floats_to_int(data)
-    # SAS has no null text: a blank character value is its missing value.
-    data = data.with_columns(
-        pl.when(pl.col(pl.String).str.strip_chars() == "").then(None).otherwise(pl.col(pl.String)).name.keep()
-    )
     labels = {k: v for k, v in (meta.column_names_to_labels or {}).items() if v}
     return LoadedDataset(data.lazy(), labels, meta.file_label or None, encoding)
+
+
+def _decoded(path: Path, declared: str | None) -> tuple[str, str]:
+    """The file's text and the encoding that read it (the declared one, a BOM's, UTF-8 or a fallback)."""
+    raw = path.read_bytes()
+    if declared:
+        try:
+            return raw.decode(declared), declared
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise SnapshotError(f"cannot decode as {declared}: {exc}", file=path) from exc
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            return raw.decode(encoding), encoding
+    for encoding in (UTF8, *FALLBACK_ENCODINGS):
+        try:
+            return raw.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise SnapshotError("cannot decode the text", file=path)  # unreachable: latin-1 decodes any byte
+
+
+def _is_plain_utf8(path: Path) -> bool:
+    """True when the bytes are UTF-8 without a byte-order mark (Polars can scan them directly)."""
+    decoder = codecs.getincrementaldecoder(UTF8)()
+    with path.open("rb") as handle:
+        first = handle.read(4)
+        if any(first.startswith(bom) for bom, _ in _BOMS):
+            return False
+        try:
+            decoder.decode(first)
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
 
 
 def _json_schema(columns: list[dict], path: Path) -> tuple[dict[str, pl.DataType], dict[str, str]]:
@@ -119,60 +192,44 @@ def _frame_from_rows(rows: list, schema: dict[str, pl.DataType], path: Path) -> 
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def _read_dataset_json(path: Path, encoding: str | None) -> LoadedDataset:
-    document = json.loads(path.read_text(encoding=encoding or "utf-8"))
+def _read_dataset_json(path: Path, options: ReadOptions) -> LoadedDataset:
+    text, encoding = _decoded(path, options.encoding)
+    document = json.loads(text)
     if not isinstance(document, dict) or "columns" not in document:
-        raise SnapshotError("not a Dataset-JSON 1.1 document (no 'columns')", file=path)
+        raise NotADatasetError("not a Dataset-JSON 1.1 document (no 'columns')", file=path)
     schema, labels = _json_schema(document["columns"], path)
     frame = _frame_from_rows(document.get("rows", []), schema, path)
-    return LoadedDataset(frame.lazy(), labels, document.get("label"), encoding or "utf-8")
+    return LoadedDataset(frame.lazy(), labels, document.get("label"), encoding)
 
 
-def _read_dataset_ndjson(path: Path, encoding: str | None) -> LoadedDataset:
-    with path.open(encoding=encoding or "utf-8") as handle:
-        header = json.loads(handle.readline() or "null")
-        if not isinstance(header, dict) or "columns" not in header:
-            raise SnapshotError("not a Dataset-JSON 1.1 NDJSON file (first line has no 'columns')", file=path)
-        schema, labels = _json_schema(header["columns"], path)
-        rows = [json.loads(line) for line in handle if line.strip()]
+def _read_dataset_ndjson(path: Path, options: ReadOptions) -> LoadedDataset:
+    text, encoding = _decoded(path, options.encoding)
+    lines = text.splitlines()
+    header = json.loads(lines[0]) if lines else None
+    if not isinstance(header, dict) or "columns" not in header:
+        raise NotADatasetError("not a Dataset-JSON 1.1 NDJSON file (first line has no 'columns')", file=path)
+    schema, labels = _json_schema(header["columns"], path)
+    rows = [json.loads(line) for line in lines[1:] if line.strip()]
     frame = _frame_from_rows(rows, schema, path)
-    return LoadedDataset(frame.lazy(), labels, header.get("label"), encoding or "utf-8")
+    return LoadedDataset(frame.lazy(), labels, header.get("label"), encoding)
 
 
-def _read_parquet(path: Path, encoding: str | None) -> LoadedDataset:
+def _read_parquet(path: Path, options: ReadOptions) -> LoadedDataset:
     frame = pl.scan_parquet(path)
     frame.collect_schema()  # fail here, naming the file, if the footer is corrupt
     return LoadedDataset(frame, {}, None, None)
 
 
-def _detect_encoding(path: Path, declared: str | None) -> str:
-    """The declared encoding, else UTF-8 if the bytes decode as UTF-8, else cp1252."""
-    if declared:
-        return declared
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with path.open("rb") as handle:
-        try:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "cp1252"
-    return "utf-8"
-
-
-def _read_csv(path: Path, encoding: str | None) -> LoadedDataset:
-    used = _detect_encoding(path, encoding)
-    options = dict(infer_schema_length=10_000, null_values=[""], try_parse_dates=False)
-    if used.replace("-", "").lower() in {"utf8", "ascii"}:
-        frame = pl.scan_csv(path, **options)
+def _read_csv(path: Path, options: ReadOptions) -> LoadedDataset:
+    nulls = [""] if options.keep_na_text else ["", NA_TEXT]
+    settings = dict(infer_schema_length=10_000, null_values=nulls, try_parse_dates=False)
+    if options.encoding is None and _is_plain_utf8(path):
+        frame, encoding = pl.scan_csv(path, **settings), UTF8
     else:
-        try:
-            text = path.read_bytes().decode(used)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise SnapshotError(f"cannot decode CSV as {used}: {exc}", file=path) from exc
-        frame = pl.read_csv(io.StringIO(text), **options).lazy()
+        text, encoding = _decoded(path, options.encoding)
+        frame = pl.read_csv(io.StringIO(text), **settings).lazy()
     frame.collect_schema()
-    return LoadedDataset(frame, {}, None, used)
+    return LoadedDataset(frame, {}, None, encoding)
 
 
 # --------------------------------------------------------------------------- writers

@@ -54,7 +54,7 @@ def summarise(study: Study) -> list[DatasetSummary]:
         summaries.append(
             DatasetSummary(
                 name=name,
-                file=info.path.name,
+                file=" + ".join(info.parts) if info.parts else info.path.name,
                 format=info.format,
                 records=info.n_rows,
                 variables=len(info.columns),

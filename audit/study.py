@@ -1,6 +1,8 @@
 """Load a snapshot folder into a Study: one Polars LazyFrame per dataset.
 
-Datasets are named by their file stem in upper case (dm.xpt -> DM). Every
+Datasets are named by their file stem in upper case (dm.xpt -> DM); the
+parts of a split domain (rs_onco_recist.parquet, DOMAIN RS) load as that
+domain. Columns get SDTM types and blank text is missing (audit.normalise). Every
 ISO 8601 text column (--DTC, ADaM *DTC) gains <COL>_LO and <COL>_HI date
 columns holding the earliest and latest date it can mean. Each file's SHA-256,
 size and row count are recorded for the audit trail. The folder is only read.
@@ -15,9 +17,10 @@ from pathlib import Path
 
 import polars as pl
 
-from audit import dates
+from audit import dates, split_domains
 from audit.errors import SnapshotError
-from audit.formats import FORMAT_BY_SUFFIX, read_dataset
+from audit.formats import FORMAT_BY_SUFFIX, UTF8, LoadedDataset, NotADatasetError, read_dataset
+from audit.normalise import normalised
 
 SUBJECT_KEY = "USUBJID"
 
@@ -37,6 +40,7 @@ class DatasetInfo:
     labels: dict[str, str] = field(default_factory=dict)
     dataset_label: str | None = None
     encoding: str | None = None
+    parts: tuple[str, ...] = ()  # the files of a domain split over several (SDTMIG v3.4 section 4.1.7)
 
 
 @dataclass(frozen=True)
@@ -104,41 +108,76 @@ def _dataset_files(root: Path) -> tuple[dict[str, Path], list[str]]:
                 file=root,
             )
         files[name] = path
-    if not files:
-        raise SnapshotError(
-            "snapshot folder holds no dataset (.xpt, .json, .ndjson, .parquet or .csv)", file=root
-        )
     return files, notes
 
 
-def _load_one(name: str, path: Path, encoding: str | None) -> tuple[pl.LazyFrame, DatasetInfo]:
-    loaded = read_dataset(path, encoding)
-    schema = loaded.frame.collect_schema()
-    date_columns = tuple(
-        c for c, t in schema.items() if dates.is_date_text_column(c) and t == pl.String
+def _no_dataset(root: Path, notes: list[str]) -> SnapshotError:
+    ignored = "; ".join(n for n in notes if n.startswith("ignored"))
+    return SnapshotError(
+        "snapshot folder holds no dataset (.xpt, .json, .ndjson, .parquet or .csv)"
+        + (f"; {ignored}" if ignored else ""), file=root
     )
-    # Materialise once: every rule reads each dataset, and re-running the scan and the
-    # date parsing per rule would cost far more than holding the data in memory.
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One file as read and normalised, before split parts of a domain are put together."""
+
+    path: Path
+    frame: pl.LazyFrame
+    loaded: LoadedDataset
+
+
+def _read_part(path: Path, options: LoadOptions, notes: list[str]) -> _Part | None:
     try:
-        data = dates.with_date_bounds(loaded.frame, list(date_columns)).collect()
+        loaded = read_dataset(path, options.encoding, keep_na_text=options.keep_na_text)
+    except NotADatasetError as exc:
+        notes.append(f"ignored {path.name}: {exc.message}")
+        return None
+    if loaded.encoding and loaded.encoding not in (UTF8, "utf-8-sig") and not options.encoding:
+        notes.append(f"read {path.name} as {loaded.encoding} (not valid UTF-8)")
+    frame, column_notes = normalised(loaded.frame, path.name)
+    notes.extend(column_notes)
+    return _Part(path, frame, loaded)
+
+
+def _load_one(name: str, parts: list[_Part], notes: list[str]) -> tuple[pl.LazyFrame, DatasetInfo]:
+    first = parts[0]
+    try:
+        combined = split_domains.combined(name, [(p.path.name, p.frame) for p in parts], notes)
+        # Materialise once: every rule reads each dataset, and re-running the scan and the
+        # date parsing per rule would cost far more than holding the data in memory.
+        base = combined.collect()
+        schema = base.schema
+        date_columns = tuple(c for c, t in schema.items() if dates.is_date_text_column(c) and t == pl.String)
+        data = dates.with_date_bounds(base.lazy(), list(date_columns)).collect()
+    except SnapshotError:
+        raise
     except Exception as exc:  # malformed content discovered only on a full scan
-        raise SnapshotError(f"cannot read dataset: {str(exc).splitlines()[0]}", file=path) from exc
-    frame = data.lazy()
-    n_rows = data.height
+        raise SnapshotError(f"cannot read dataset: {str(exc).splitlines()[0]}", file=first.path) from exc
     info = DatasetInfo(
         name=name,
-        path=path,
-        format=FORMAT_BY_SUFFIX[path.suffix.lower()],
-        sha256=sha256_of(path),
-        size_bytes=path.stat().st_size,
-        n_rows=n_rows,
+        path=first.path,
+        format=FORMAT_BY_SUFFIX[first.path.suffix.lower()],
+        sha256=_digest(parts),
+        size_bytes=sum(p.path.stat().st_size for p in parts),
+        n_rows=data.height,
         columns=tuple(schema.names()),
         date_columns=date_columns,
-        labels=loaded.labels,
-        dataset_label=loaded.dataset_label,
-        encoding=loaded.encoding,
+        labels={k: v for p in reversed(parts) for k, v in p.loaded.labels.items()},
+        dataset_label=first.loaded.dataset_label,
+        encoding=first.loaded.encoding,
+        parts=tuple(p.path.name for p in parts) if len(parts) > 1 else (),
     )
-    return frame, info
+    return data.lazy(), info
+
+
+def _digest(parts: list[_Part]) -> str:
+    """The file's SHA-256; for a split domain, the SHA-256 of its parts' names and digests."""
+    if len(parts) == 1:
+        return sha256_of(parts[0].path)
+    lines = "".join(f"{sha256_of(p.path)}  {p.path.name}\n" for p in parts)
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
 
 
 def _cutoff_from_data(datasets: dict[str, pl.LazyFrame], info: dict[str, DatasetInfo]):
@@ -160,18 +199,28 @@ def _cutoff_from_data(datasets: dict[str, pl.LazyFrame], info: dict[str, Dataset
     return None, None
 
 
+@dataclass(frozen=True)
+class LoadOptions:
+    """How the files' text is read: a declared encoding, and whether CSV "NA" is text."""
+
+    encoding: str | None = None
+    keep_na_text: bool = False
+
+
 def load_study(
-    root: str | Path, *, cutoff: date | None = None, encoding: str | None = None
+    root: str | Path, *, cutoff: date | None = None, encoding: str | None = None, keep_na_text: bool = False
 ) -> Study:
     """Load every dataset file of a snapshot folder (read-only)."""
     root = Path(root)
     files, notes = _dataset_files(root)
+    options = LoadOptions(encoding, keep_na_text)
+    read = [part for path in files.values() if (part := _read_part(path, options, notes)) is not None]
+    if not read:
+        raise _no_dataset(root, notes)
     datasets: dict[str, pl.LazyFrame] = {}
     info: dict[str, DatasetInfo] = {}
-    for name, path in files.items():
-        datasets[name], info[name] = _load_one(name, path, encoding)
-        if info[name].encoding and info[name].encoding != "utf-8" and path.suffix.lower() == ".csv":
-            notes.append(f"read {path.name} as {info[name].encoding} (not valid UTF-8)")
+    for name, parts in split_domains.grouped([(p.path.stem.upper(), p) for p in read], notes).items():
+        datasets[name], info[name] = _load_one(name, parts, notes)
     source = "given" if cutoff is not None else None
     if cutoff is None:
         cutoff, source = _cutoff_from_data(datasets, info)

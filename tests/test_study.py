@@ -158,7 +158,7 @@ def test_text_files_are_ignored_with_a_note(tmp_path: Path) -> None:
         ({"dm.xpt": b"not an xpt file at all"}, "dm.xpt: cannot read xpt dataset"),
         ({"dm.parquet": b"PAR1garbage"}, "dm.parquet: cannot read parquet dataset"),
         ({"dm.json": b"{not json"}, "dm.json: cannot read json dataset"),
-        ({"dm.json": b'{"name": "DM"}'}, "dm.json: not a Dataset-JSON 1.1 document"),
+        ({"dm.json": b'{"name": "DM"}'}, "holds no dataset (.xpt, .json, .ndjson, .parquet or .csv); ignored dm.json"),
         ({"dm.csv": b"A,B\n1,2\n", "dm.parquet": None}, "dataset DM is given twice"),
     ],
 )

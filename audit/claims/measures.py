@@ -12,6 +12,7 @@ from datetime import date
 
 import polars as pl
 
+from audit import dates
 from audit.claims.model import AdverseEventCondition, ResponseCondition
 from audit.derive import NotApplicable
 from audit.study import Study
@@ -163,7 +164,7 @@ def ranking(
 def enrolment_dates(study: Study) -> tuple[date, date, str]:
     """First and last enrolment date: ADSL.ENRLDT, else DS ENROLLED DSSTDTC."""
     if study.has("ADSL", "ENRLDT"):
-        values = study.frame("ADSL").select(pl.col("ENRLDT").cast(pl.Date, strict=False))
+        values = study.frame("ADSL").select(dates.as_date(pl.col("ENRLDT")).alias("ENRLDT"))
         source = "ADSL.ENRLDT"
     elif study.has("DS", "DSDECOD", "DSSTDTC"):
         values = study.frame("DS").filter(pl.col("DSDECOD") == "ENROLLED").select(

@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from audit.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, fail, guard_output, parse_cutoff, user_errors
+from audit.cli.loading import ENCODING, KEEP_NA_TEXT
 from audit.findings import SEVERITIES
 
 _SNAPSHOT = typer.Argument(..., help="Snapshot folder (xpt, Dataset-JSON, parquet or csv files).")
@@ -40,14 +41,14 @@ def _progress_hook(total: int):
 
 
 def _audit(snapshot: Path, rules, select, ignore, config, cutoff, max_details, baseline=None, *,
-           expectations=(), engine="native", compare=None, claims=None):
+           expectations=(), engine="native", compare=None, claims=None, encoding=None, keep_na_text=False):
     from audit.api import CheckRequest, run_check
     from audit.engine import load_rules
 
     request = CheckRequest(
         snapshot=snapshot, rules=tuple(rules or ()), expectations=tuple(expectations or ()), engine=engine,
         select=_ids(select), ignore=_ids(ignore), config=config, cutoff=parse_cutoff(cutoff), max_details=max_details,
-        baseline=baseline, compare=compare, claims=claims,
+        baseline=baseline, compare=compare, claims=claims, encoding=encoding, keep_na_text=keep_na_text,
     )
     rule_count = len(load_rules(rules or None).rules) if request.select is None else None
     hook, bar = _progress_hook(rule_count or 0) if rule_count else (None, None)
@@ -79,6 +80,8 @@ def check(
         None, "--compare", help="An earlier JSON report: mark findings new, persisting or resolved."),
     claims: Path | None = typer.Option(
         None, "--claims", help="Claims file: verify published figures too (verdicts and plots in the HTML report)."),
+    encoding: str | None = ENCODING,
+    keep_na_text: bool = KEEP_NA_TEXT,
 ) -> None:
     """Run rule packs and expectation suites on a snapshot; exit 0 clean, 1 findings at or above --fail-on."""
     from audit.report import ReportOptions, writer
@@ -89,7 +92,8 @@ def check(
     render = writer(output_format)
     guard_output(output, snapshot)
     outcome = _audit(snapshot, rules, select, ignore, config, cutoff, max_details, baseline,
-                     expectations=expectations, engine=engine, compare=compare, claims=claims)
+                     expectations=expectations, engine=engine, compare=compare, claims=claims,
+                     encoding=encoding, keep_na_text=keep_na_text)
     result = outcome.result
     to_terminal = output is None and sys.stdout.isatty()
     options = ReportOptions(fail_on=fail_on, color=to_terminal and output_format == "console",
@@ -115,11 +119,14 @@ def baseline_command(
     ignore: list[str] | None = typer.Option(None, "--ignore", help="Rule IDs or prefixes to skip."),
     cutoff: str | None = _CUTOFF,
     config: Path | None = _CONFIG,
+    encoding: str | None = ENCODING,
+    keep_na_text: bool = KEEP_NA_TEXT,
 ) -> None:
     """Record every current finding as accepted, for `check --baseline FILE`."""
     from audit.baseline import write_baseline
 
     guard_output(output, snapshot)
-    outcome = _audit(snapshot, rules, select, ignore, config, cutoff, sys.maxsize)
+    outcome = _audit(snapshot, rules, select, ignore, config, cutoff, sys.maxsize, encoding=encoding,
+                     keep_na_text=keep_na_text)
     count = write_baseline(outcome.result, output)
     typer.echo(f"baseline: {count} findings accepted -> {output}")

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from audit.cli.app import derive_app, fail, guard_output, parse_cutoff, user_errors
+from audit.cli.loading import ENCODING, KEEP_NA_TEXT
 
 COLUMN_LABELS = {
     "CTCTERM": "CTCAE v5.0 Term",
@@ -32,6 +33,8 @@ def derive_ctcae_command(
         ..., "--output", "-o", help="File to write: .parquet, .csv, .xpt or .json."
     ),
     cutoff: str = typer.Option(None, "--cutoff", help="Data cut-off date (YYYY-MM-DD)."),
+    encoding: str | None = ENCODING,
+    keep_na_text: bool = KEEP_NA_TEXT,
 ) -> None:
     """Grade every lab record by CTCAE v5.0 (ATOXGRN); ungradable records say why (ATOXSTAT)."""
     import polars as pl
@@ -42,7 +45,7 @@ def derive_ctcae_command(
 
     guard_output(output, snapshot)
     cut = parse_cutoff(cutoff)
-    ctx = DeriveContext(load_study(snapshot, cutoff=cut))
+    ctx = DeriveContext(load_study(snapshot, cutoff=cut, encoding=encoding, keep_na_text=keep_na_text))
     try:
         graded = ctx.derived("ctcae.lab_grades").collect()
     except NotApplicable as exc:

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from audit.cli.app import derive_app, fail, guard_output, parse_cutoff, user_errors
+from audit.cli.loading import ENCODING, KEEP_NA_TEXT
 
 COLUMN_LABELS = {
     "PARAMCD": "Parameter Code",
@@ -30,6 +31,8 @@ def derive_recist_command(
     output: Path = typer.Option(..., "--output", "-o", help="File to write: .parquet, .csv, .xpt or .json."),
     cutoff: str = typer.Option(None, "--cutoff", help="Data cut-off date (YYYY-MM-DD)."),
     unconfirmed: bool = typer.Option(False, "--unconfirmed", help="BOR without confirmation (randomised trials)."),
+    encoding: str | None = ENCODING,
+    keep_na_text: bool = KEEP_NA_TEXT,
 ) -> None:
     """Derive RECIST 1.1 OVRLRESP per visit, BOR and out-of-field ABSRESP/ABSBOR, one row per parameter."""
     from audit.derive import DeriveContext, NotApplicable
@@ -39,7 +42,8 @@ def derive_recist_command(
 
     guard_output(output, snapshot)
     cut = parse_cutoff(cutoff)
-    ctx = DeriveContext(load_study(snapshot, cutoff=cut), {"recist": {"confirm": not unconfirmed}})
+    study = load_study(snapshot, cutoff=cut, encoding=encoding, keep_na_text=keep_na_text)
+    ctx = DeriveContext(study, {"recist": {"confirm": not unconfirmed}})
     try:
         frame = adrs_like(ctx)
     except NotApplicable as exc:

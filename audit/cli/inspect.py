@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from audit.cli.app import app, parse_cutoff, user_errors
+from audit.cli.loading import ENCODING, KEEP_NA_TEXT
 
 
 class InspectFormat(StrEnum):
@@ -48,13 +49,15 @@ def inspect_command(
     snapshot: Path = typer.Argument(..., help="Folder of datasets (.xpt, .json, .ndjson, .parquet, .csv)."),
     output_format: InspectFormat = typer.Option(InspectFormat.console, "--format", "-f", help="Output format."),
     cutoff: str = typer.Option(None, "--cutoff", help="Data cut-off date (YYYY-MM-DD); default: read from TS/ADSL."),
-    encoding: str = typer.Option(None, "--encoding", help="Encoding of CSV files (default: UTF-8, else cp1252)."),
+    encoding: str | None = ENCODING,
+    keep_na_text: bool = KEEP_NA_TEXT,
 ) -> None:
     """List the datasets of a snapshot: records, variables, subjects, date range, checksum."""
     from audit.inspect import summary_document
     from audit.study import load_study
 
-    document = summary_document(load_study(snapshot, cutoff=parse_cutoff(cutoff), encoding=encoding))
+    study = load_study(snapshot, cutoff=parse_cutoff(cutoff), encoding=encoding, keep_na_text=keep_na_text)
+    document = summary_document(study)
     if output_format is InspectFormat.json:
         typer.echo(json.dumps(document, indent=2))
     else:

@@ -51,11 +51,12 @@ def render_template(name: str, **context: Any) -> str:
     return _environment().get_template(name).render(version=__version__, **context)
 
 
-def render_verification_html(result: VerificationResult, figures: Sequence[Figure] = ()) -> str:
-    """Claim verdicts as a page, with the KM and waterfall figures when given."""
+def render_verification_html(result: VerificationResult, figures: Sequence[Figure] = (),
+                             notes: Sequence[str] = ()) -> str:
+    """Claim verdicts as a page, with the KM and waterfall figures and how the snapshot was read."""
     return render_template(
         "verify.html.j2", title="trial-audit: published figures verified", subtitle=result.claims_file,
-        verification=result, verdict_labels=VERDICT_LABELS, figures=_trusted(figures),
+        verification=result, verdict_labels=VERDICT_LABELS, figures=_trusted(figures), notes=tuple(notes),
     )
 
 
