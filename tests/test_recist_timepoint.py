@@ -134,11 +134,18 @@ def test_timepoint_is_not_applicable_without_tr():
         derived(records, "recist.timepoint")
 
 
-def test_other_evaluators_records_are_left_out():
+def test_other_evaluators_records_are_left_out_when_an_evaluator_is_chosen():
     records = tumour_records({"T01": ("LIVER", [30, 20])}, DAYS[:2])
     records["TR"] = [{**r, "TREVAL": "INDEPENDENT ASSESSOR"} for r in records["TR"]]
     with pytest.raises(NotApplicable, match="evaluator INVESTIGATOR"):
-        derived(records, "recist.timepoint")
+        derived(records, "recist.timepoint", evaluator="investigator")
+
+
+def test_a_lesion_tu_names_no_reader_for_is_measured_by_the_tr_reader():
+    records = tumour_records({"T01": ("LIVER", [30, 20])}, DAYS[:2])
+    records["TR"] = [{**r, "TREVAL": "INDEPENDENT ASSESSOR"} for r in records["TR"]]
+    frame = derived(records, "recist.timepoint")
+    assert frame.filter(frame["VISITNUM"] > 0).select("READER", "TARGET_SUM").rows() == [("INDEPENDENT ASSESSOR", 20.0)]
 
 
 def test_evaluator_option_selects_whose_records_are_read():

@@ -63,6 +63,8 @@ class DeriveContext:
     study: Study
     settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     _cache: dict[str, pl.LazyFrame] = field(default_factory=dict, repr=False)
+    _notes: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _running: list[str] = field(default_factory=list, repr=False)
 
     def section(self, name: str) -> Mapping[str, Any]:
         """User settings of one section ("recist", "ctcae", ...), empty when not given."""
@@ -75,6 +77,24 @@ class DeriveContext:
             if name not in derivations:
                 known = ", ".join(derivations) or "none"
                 raise KeyError(f"unknown derivation {name!r} (known: {known})")
-            # Held as data: several rules read each derivation, which must not be recomputed per rule.
-            self._cache[name] = derivations[name](self).collect().lazy()
+            self._running.append(name)
+            try:
+                # Held as data: several rules read each derivation, which must not be recomputed per rule.
+                self._cache[name] = derivations[name](self).collect().lazy()
+            finally:
+                self._running.pop()
+        for outer in self._running:  # a frame built on another inherits its notes
+            self._add_notes(outer, self._notes.get(name, ()))
         return self._cache[name]
+
+    def note(self, text: str) -> None:
+        """Say something about the frames being derived (records left out, ...): rules reading them show it."""
+        for name in self._running:
+            self._add_notes(name, (text,))
+
+    def notes(self, name: str) -> tuple[str, ...]:
+        """What the derivation (and those it read) said about its input."""
+        return self._notes.get(name, ())
+
+    def _add_notes(self, name: str, texts: tuple[str, ...]) -> None:
+        self._notes[name] = tuple(dict.fromkeys((*self._notes.get(name, ()), *texts)))

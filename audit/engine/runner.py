@@ -16,7 +16,8 @@ import polars as pl
 
 from audit.derive.registry import NotApplicable
 from audit.engine.kinds import registered_kinds
-from audit.engine.kinds.base import Violations
+from audit.engine.kinds.base import CheckBase, Target, Violations
+from audit.engine.kinds.row_expression import parse_sql
 from audit.engine.models import Rule, check_params
 from audit.engine.sources import DERIVED_PREFIX, Sources, key_column, subject_column
 from audit.findings import (
@@ -79,8 +80,10 @@ def _offending(
     named = set(rule.datasets)
     for dataset in expand_datasets(rule, sources.study.names):
         try:
-            target = sources.target(dataset, check_params(rule, dataset))
-            built = kind.build(check_params(rule, dataset), target)
+            params = check_params(rule, dataset)
+            target = sources.target(dataset, params)
+            built = kind.build(params, target)
+            _require_compared_values(target, params, built)
         except NotApplicable as exc:
             # Under '*' a dataset without the variables is simply not concerned; a named one is worth a note.
             reasons.append((str(exc), dataset in named or "*" not in named))
@@ -88,9 +91,20 @@ def _offending(
         for found in built:
             frames.append(_normalised(rule, dataset, len(specs), found, target.schema))
             specs.append(found)
+        reasons.extend((note, True) for note in sources.notes(dataset))
     if not frames:
         return None, specs, reasons
     return pl.concat(frames, how="vertical"), specs, reasons
+
+
+def _require_compared_values(target: Target, params: CheckBase, built: list[Violations]) -> None:
+    """NotApplicable when no checked row holds what the rule compares: absent evidence is never a pass."""
+    needs = [(parse_sql(params.requires), f"no record with {params.requires}")] if params.requires else []
+    needs += [(v.requires, v.requires_reason) for v in built if v.requires is not None]
+    scope = f" where {params.where}" if params.where else ""
+    for condition, reason in needs:
+        if not target.frame.select(condition.fill_null(False).any()).collect().item():
+            raise NotApplicable(f"{target.dataset}{scope}: {reason}")
 
 
 def _sorted(frame: pl.LazyFrame) -> pl.LazyFrame:

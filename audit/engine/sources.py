@@ -34,6 +34,12 @@ class Sources:
             raise NotApplicable(reason)
         return self.study.frame(name)
 
+    def notes(self, name: str) -> tuple[str, ...]:
+        """What a derivation said about its input (records of other criteria left out, ...); none for a dataset."""
+        if not name.startswith(DERIVED_PREFIX):
+            return ()
+        return self.derive.notes(name[len(DERIVED_PREFIX):])
+
     def own_date_columns(self, name: str, schema: Mapping[str, pl.DataType]) -> tuple[str, ...]:
         if not name.startswith(DERIVED_PREFIX):
             return self.study.info[name.upper()].date_columns

@@ -5,6 +5,7 @@ Importing this package registers the "recist.*" derivations.
 
 from audit.derive.recist import derivations as _derivations  # noqa: F401  (registers)
 from audit.derive.recist import records as _records  # noqa: F401  (registers)
+from audit.derive.recist import terms as _terms  # noqa: F401  (registers)
 from audit.derive.recist import waterfall as _waterfall  # noqa: F401  (registers)
 from audit.derive.recist.bor import best_overall_response
 from audit.derive.recist.options import RecistOptions

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from audit.derive.recist.lesions import SUBJECT
 from audit.derive.recist.options import RecistOptions
 
 RANKS = pl.DataFrame(
@@ -24,9 +25,9 @@ STABLE = ("CR", "PR", "SD")
 
 def _until_first_pd(timepoints: pl.LazyFrame) -> pl.LazyFrame:
     """Assessments in order, numbered, up to and including the first PD (later ones do not count)."""
-    ordered = timepoints.drop_nulls("RESP").sort("USUBJID", "VISITNUM", "ADT")
-    ordered = ordered.with_columns(pl.int_range(pl.len()).over("USUBJID").alias("ORD"))
-    pd_seen = (pl.col("RESP") == "PD").cum_sum().shift(1).fill_null(0).over("USUBJID")
+    ordered = timepoints.drop_nulls("RESP").sort(*SUBJECT, "VISITNUM", "ADT")
+    ordered = ordered.with_columns(pl.int_range(pl.len()).over(SUBJECT).alias("ORD"))
+    pd_seen = (pl.col("RESP") == "PD").cum_sum().shift(1).fill_null(0).over(SUBJECT)
     return ordered.filter(pd_seen == 0)
 
 
@@ -34,17 +35,17 @@ def _with_running_counts(frame: pl.LazyFrame) -> pl.LazyFrame:
     """Running counts (inclusive) of NE and of results that break a CR or a PR, per subject."""
     resp = pl.col("RESP")
     return frame.with_columns(
-        (resp == "NE").cast(pl.Int32).cum_sum().over("USUBJID").alias("C_NE"),
-        (~resp.is_in(["CR", "NE"])).cast(pl.Int32).cum_sum().over("USUBJID").alias("C_BREAK_CR"),
-        (~resp.is_in(["CR", "PR", "NE"])).cast(pl.Int32).cum_sum().over("USUBJID").alias("C_BREAK_PR"),
-        ((resp == "CR").cast(pl.Int32).cum_sum().shift(1).fill_null(0).over("USUBJID") > 0).alias("PRIOR_CR"),
+        (resp == "NE").cast(pl.Int32).cum_sum().over(SUBJECT).alias("C_NE"),
+        (~resp.is_in(["CR", "NE"])).cast(pl.Int32).cum_sum().over(SUBJECT).alias("C_BREAK_CR"),
+        (~resp.is_in(["CR", "PR", "NE"])).cast(pl.Int32).cum_sum().over(SUBJECT).alias("C_BREAK_PR"),
+        ((resp == "CR").cast(pl.Int32).cum_sum().shift(1).fill_null(0).over(SUBJECT) > 0).alias("PRIOR_CR"),
     )
 
 
 def _confirmations(frame: pl.LazyFrame, opts: RecistOptions) -> pl.LazyFrame:
     """Per CR/PR assessment: whether the first non-NE assessment >= confirmation_days later confirms it."""
     later = frame.filter(pl.col("RESP") != "NE").select(
-        "USUBJID",
+        *SUBJECT,
         pl.col("ORD").alias("J_ORD"),
         pl.col("ADT").alias("J_ADT"),
         pl.col("RESP").alias("J_RESP"),
@@ -53,14 +54,14 @@ def _confirmations(frame: pl.LazyFrame, opts: RecistOptions) -> pl.LazyFrame:
         (pl.col("C_BREAK_PR") - (~pl.col("RESP").is_in(["CR", "PR", "NE"])).cast(pl.Int32)).alias("J_BREAK_PR_BEFORE"),
     )
     responses = frame.filter(pl.col("RESP").is_in(["CR", "PR"]))
-    pairs = responses.join(later, on="USUBJID").filter(
+    pairs = responses.join(later, on=SUBJECT).filter(
         (pl.col("J_ORD") > pl.col("ORD"))
         & ((pl.col("J_ADT") - pl.col("ADT")).dt.total_days() >= opts.confirmation_days)
     )
-    first = pairs.sort("J_ORD").group_by("USUBJID", "ORD").first()
+    first = pairs.sort("J_ORD").group_by(*SUBJECT, "ORD").first()
     ne_ok = pl.col("J_NE_BEFORE") - pl.col("C_NE") <= opts.max_ne_between
     return first.select(
-        "USUBJID",
+        *SUBJECT,
         "ORD",
         ((pl.col("RESP") == "CR") & (pl.col("J_RESP") == "CR") & ne_ok
          & (pl.col("J_BREAK_CR_BEFORE") == pl.col("C_BREAK_CR"))).alias("CONF_CR"),
@@ -90,27 +91,33 @@ def _rank(confirm: bool) -> pl.Expr:
 def best_overall_response(
     timepoints: pl.LazyFrame, starts: pl.LazyFrame, subjects: pl.LazyFrame, opts: RecistOptions, confirm: bool
 ) -> pl.LazyFrame:
-    """BOR and its date per subject from (USUBJID, VISITNUM, ADT, RESP); subjects without assessments are NE.
+    """BOR and its date per subject and reader from (USUBJID, READER, VISITNUM, ADT, RESP).
 
-    `starts` gives each subject's first-dose date (USUBJID, STARTDT) for the SD minimum.
+    `starts` gives each subject's first-dose date (USUBJID, STARTDT) for the SD minimum; `subjects` lists
+    (USUBJID, READER) pairs, and a pair without assessments is NE.
     """
+    single = "READER" not in timepoints.collect_schema()
+    if single:  # one reader, unnamed
+        timepoints = timepoints.with_columns(pl.lit("").alias("READER"))
+        subjects = subjects.with_columns(pl.lit("").alias("READER"))
     frame = _with_running_counts(_until_first_pd(timepoints))
     if confirm:
-        frame = frame.join(_confirmations(frame, opts), on=["USUBJID", "ORD"], how="left")
+        frame = frame.join(_confirmations(frame, opts), on=[*SUBJECT, "ORD"], how="left")
     frame = frame.join(starts, on="USUBJID", how="left").with_columns(
         ((pl.col("ADT") - pl.col("STARTDT")).dt.total_days() >= opts.sd_min_days).fill_null(False).alias("SD_OK")
     )
     best = (
         frame.with_columns(_rank(confirm).alias("RANK"))
-        .sort("USUBJID", "RANK", "ORD")
-        .group_by("USUBJID")
+        .sort(*SUBJECT, "RANK", "ORD")
+        .group_by(SUBJECT)
         .agg(pl.col("RANK").first(), pl.col("ADT").first().alias("BORDT"))
         .join(RANKS.lazy(), on="RANK")
     )
-    return (
-        subjects.select("USUBJID")
+    result = (
+        subjects.select(SUBJECT)
         .unique()
-        .join(best, on="USUBJID", how="left")
-        .select("USUBJID", pl.col("BOR").fill_null("NE"), "BORDT")
-        .sort("USUBJID")
+        .join(best, on=SUBJECT, how="left")
+        .select(*SUBJECT, pl.col("BOR").fill_null("NE"), "BORDT")
+        .sort(SUBJECT)
     )
+    return result.drop("READER") if single else result

@@ -12,10 +12,12 @@ from audit.dates import hi_name, lo_name
 from audit.derive.recist import lesions as les
 from audit.derive.recist import reported as rep
 from audit.derive.recist import timepoint as tp
+from audit.derive.recist.lesions import SUBJECT
 from audit.derive.recist.options import RecistOptions
+from audit.derive.recist.tables import RECIST_1_1, clean_text, criteria
 from audit.derive.registry import DeriveContext, NotApplicable, derivation
 
-KEYS = ["USUBJID", "VISITNUM"]
+KEYS = ["USUBJID", "READER", "VISITNUM"]
 
 
 def options(ctx: DeriveContext) -> RecistOptions:
@@ -31,11 +33,12 @@ def _need(ctx: DeriveContext, name: str, *columns: str) -> pl.LazyFrame:
 
 
 def _evaluated(ctx: DeriveContext, name: str, *columns: str) -> pl.LazyFrame:
-    """The dataset restricted to the configured evaluator; NotApplicable when none of its records remain."""
-    evaluator = options(ctx).evaluator
-    frame = les.by_evaluator(_need(ctx, name, *columns), f"{name[:2]}EVAL", evaluator)
+    """The dataset with READER, restricted as the options say; NotApplicable when none of its records remain."""
+    opts = options(ctx)
+    frame = les.with_reader(_need(ctx, name, *columns), name[:2], opts)
     if frame.select(pl.len()).collect().item() == 0:
-        raise NotApplicable(f"{name} has no records of evaluator {evaluator}")
+        who = f"evaluator {opts.evaluator}" if opts.evaluator else "an accepted reader"
+        raise NotApplicable(f"{name} has no records of {who}")
     return frame
 
 
@@ -46,14 +49,67 @@ def _keyed(frame: pl.LazyFrame, dataset: str, key: str) -> pl.LazyFrame:
 
 
 def _tr(ctx: DeriveContext) -> pl.LazyFrame:
-    return les.with_visit_number(_evaluated(ctx, "TR", "USUBJID", "TRSEQ", "TRLNKID", "TRTESTCD"), "TRDTC")
+    tr = _aligned(ctx, _evaluated(ctx, "TR", "USUBJID", "TRSEQ", "TRLNKID", "TRTESTCD"), "RS")
+    return les.with_visit_number(tr, "TRDTC")
+
+
+def _only_reader(ctx: DeriveContext, name: str) -> pl.LazyFrame:
+    """Per subject, the one reader a dataset names, where it names exactly one."""
+    if ctx.study.missing(name, "USUBJID"):
+        return pl.LazyFrame(schema={"USUBJID": pl.String, "_ONLY": pl.String})
+    named = les.with_reader(ctx.study.frame(name), name[:2], options(ctx)).filter(pl.col("READER") != "")
+    counts = named.group_by("USUBJID").agg(pl.col("READER").unique().alias("_R"))
+    return counts.filter(pl.col("_R").list.len() == 1).select("USUBJID", pl.col("_R").list.first().alias("_ONLY"))
+
+
+def _aligned(ctx: DeriveContext, frame: pl.LazyFrame, other: str) -> pl.LazyFrame:
+    """Records naming no reader belong to the one reader the other dataset names for the subject, if one."""
+    only = _only_reader(ctx, other)
+    joined = frame.join(only, on="USUBJID", how="left", maintain_order="left")
+    reader = pl.when(pl.col("READER") == "").then(pl.coalesce("_ONLY", "READER")).otherwise("READER")
+    return joined.with_columns(reader.alias("READER")).drop("_ONLY")
+
+
+EMPTY_RS = {"USUBJID": pl.String, "READER": pl.String, "RSSEQ": pl.Int64, "RSTESTCD": pl.String,
+            "RESULT": pl.String, "VISITNUM": pl.Float64}
+
+
+def other_criteria(rs: pl.LazyFrame) -> pl.DataFrame:
+    """RS records under criteria other than RECIST 1.1 (RSCAT iRECIST, ...): count per RSCAT as written."""
+    if "RSCAT" not in rs.collect_schema():
+        return pl.DataFrame(schema={"RSCAT": pl.String, "N": pl.UInt32})
+    table = criteria()
+    named = clean_text(pl.col("RSCAT"))
+    meant = named.replace_strict(table["text"], table["criteria"], default=None, return_dtype=pl.String)
+    # A blank RSCAT is read as RECIST 1.1, the criteria this pack audits; a category the table lacks is not.
+    other = named.is_not_null() & (named != "") & (meant.is_null() | (meant != RECIST_1_1))
+    return rs.filter(other).group_by(pl.col("RSCAT").cast(pl.String)).agg(pl.len().alias("N")).sort("RSCAT").collect()
+
+
+def _other_criteria_text(others: pl.DataFrame) -> str:
+    counts = ", ".join(f"RSCAT {cat}: {n} records" for cat, n in others.iter_rows())
+    return f"RS responses under other criteria are not RECIST 1.1 and are not audited as such ({counts})"
 
 
 def _rs_records(ctx: DeriveContext) -> pl.LazyFrame:
+    """RS RECIST 1.1 records; responses under other criteria (RSCAT iRECIST, ...) are left out and noted."""
     if ctx.study.missing("RS", "USUBJID", "RSSEQ", "RSTESTCD"):
-        return pl.LazyFrame(schema={"USUBJID": pl.String, "RSSEQ": pl.Int64, "RSTESTCD": pl.String,
-                                    "RESULT": pl.String, "VISITNUM": pl.Float64})
-    return rep.rs_records(_evaluated(ctx, "RS", "USUBJID", "RSSEQ", "RSTESTCD"))
+        return pl.LazyFrame(schema=EMPTY_RS)
+    rs = _aligned(ctx, _evaluated(ctx, "RS", "USUBJID", "RSSEQ", "RSTESTCD"), "TR")
+    others = other_criteria(rs)
+    if others.height:
+        ctx.note(_other_criteria_text(others))
+        rs = rs.filter(~pl.col("RSCAT").cast(pl.String).is_in(others["RSCAT"].to_list()))
+    return rep.rs_records(rs)
+
+
+def no_rs_reason(ctx: DeriveContext, what: str) -> str:
+    """Why RS offers nothing to compare: absent, or only responses under other criteria."""
+    if not ctx.study.missing("RS", "USUBJID", "RSSEQ", "RSTESTCD"):
+        others = other_criteria(les.with_reader(ctx.study.frame("RS"), "RS", options(ctx)))
+        if others.height:
+            return f"RS has no RECIST 1.1 {what}: {_other_criteria_text(others)}"
+    return f"RS has no {what}"
 
 
 @derivation("recist.lesions")
@@ -64,39 +120,55 @@ def lesions(ctx: DeriveContext) -> pl.LazyFrame:
         raise NotApplicable("TU has no variable TUSTRESC or TUORRES (TARGET / NON-TARGET / NEW)")
     supp_columns = ("USUBJID", "IDVAR", "IDVARVAL", "QNAM", "QVAL")
     supptu = ctx.study.frame("SUPPTU") if ctx.study.has("SUPPTU", *supp_columns) else None
-    return _keyed(les.lesion_catalogue(tu, supptu), "TU", "TUSEQ")
+    return _keyed(_for_every_reader(ctx, les.lesion_catalogue(tu, supptu)), "TU", "TUSEQ")
+
+
+def _for_every_reader(ctx: DeriveContext, catalogue: pl.LazyFrame) -> pl.LazyFrame:
+    """A lesion TU identifies without naming a reader is the lesion of every reader who measured it in TR."""
+    if ctx.study.missing("TR", "USUBJID", "TRLNKID"):
+        return catalogue
+    readers = _tr(ctx).select(
+        "USUBJID", pl.col("TRLNKID").cast(pl.String).alias("TULNKID"), pl.col("READER").alias("_TR_READER")
+    ).unique()
+    only = readers.group_by("USUBJID").agg(pl.col("_TR_READER").unique().alias("_R")).filter(
+        pl.col("_R").list.len() == 1).select("USUBJID", pl.col("_R").list.first().alias("_ONLY"))
+    # Matched by TRLNKID; a lesion TR never measured (a new lesion seen in TU only) goes to the subject's one reader.
+    unnamed = catalogue.filter(pl.col("READER") == "").join(readers, on=["USUBJID", "TULNKID"], how="left")
+    unnamed = unnamed.join(only, on="USUBJID", how="left").with_columns(
+        pl.coalesce("_TR_READER", "_ONLY", "READER").alias("READER")).drop("_TR_READER", "_ONLY")
+    return pl.concat([catalogue.filter(pl.col("READER") != ""), unnamed]).sort("USUBJID", "READER", "TUSEQ")
 
 
 @derivation("recist.target_measurements")
 def target_measurements(ctx: DeriveContext) -> pl.LazyFrame:
-    """Per target lesion and visit: LD, SA and the size RECIST reads (SA for nodes), keyed by the first TRSEQ."""
+    """Per reader, target lesion and visit: the one size RECIST reads (TEST names its TRTESTCD), keyed by its TRSEQ."""
     sizes = les.target_sizes(ctx.derived("recist.lesions"), les.lesion_sizes(_tr(ctx)))
-    return _keyed(sizes.sort("USUBJID", "VISITNUM", "TRLNKID"), "TR", "TRSEQ")
+    return _keyed(sizes.sort(*KEYS, "TRLNKID"), "TR", "TRSEQ")
 
 
 def _baseline(ctx: DeriveContext) -> pl.LazyFrame:
-    return _tr(ctx).group_by("USUBJID").agg(pl.col("VISITNUM").min().alias("BASEVISIT"))
+    return _tr(ctx).group_by(SUBJECT).agg(pl.col("VISITNUM").min().alias("BASEVISIT"))
 
 
 @derivation("recist.baseline_lesions")
 def baseline_lesions(ctx: DeriveContext) -> pl.LazyFrame:
     """One row per baseline target lesion: size, measurability, order in subject and organ, scan vs first dose."""
-    catalogue = ctx.derived("recist.lesions").filter(pl.col("ROLE") == "TARGET").sort("USUBJID", "TUSEQ")
-    sizes = ctx.derived("recist.target_measurements").join(_baseline(ctx), on="USUBJID")
+    catalogue = ctx.derived("recist.lesions").filter(pl.col("ROLE") == "TARGET").sort("USUBJID", "READER", "TUSEQ")
+    sizes = ctx.derived("recist.target_measurements").join(_baseline(ctx), on=SUBJECT)
     base = sizes.filter(pl.col("VISITNUM") == pl.col("BASEVISIT")).select(
-        "USUBJID", pl.col("TRLNKID").alias("TULNKID"), pl.col("SIZE").alias("BASE_SIZE"),
+        *SUBJECT, pl.col("TRLNKID").alias("TULNKID"), pl.col("SIZE").alias("BASE_SIZE"),
         pl.col("DATE_LO").alias("_TR_LO"), pl.col("DATE_HI").alias("_TR_HI"),
     )
-    frame = catalogue.join(base, on=["USUBJID", "TULNKID"], how="left", maintain_order="left")
+    frame = catalogue.join(base, on=[*SUBJECT, "TULNKID"], how="left", maintain_order="left")
     schema = frame.collect_schema()
     tu_lo = pl.col(lo_name("TUDTC")) if lo_name("TUDTC") in schema else pl.lit(None, pl.Date)
     tu_hi = pl.col(hi_name("TUDTC")) if hi_name("TUDTC") in schema else pl.lit(None, pl.Date)
     frame = frame.with_columns(
         les.measurable_minimum(pl.col("NODAL")).alias("MIN_MEASURABLE"),
-        pl.int_range(1, pl.len() + 1).over("USUBJID").alias("TARGET_ORDER"),
-        pl.len().over("USUBJID").alias("N_TARGETS"),
-        pl.int_range(1, pl.len() + 1).over("USUBJID", "ORGAN").alias("ORGAN_ORDER"),
-        pl.len().over("USUBJID", "ORGAN").alias("N_IN_ORGAN"),
+        pl.int_range(1, pl.len() + 1).over(SUBJECT).alias("TARGET_ORDER"),
+        pl.len().over(SUBJECT).alias("N_TARGETS"),
+        pl.int_range(1, pl.len() + 1).over(*SUBJECT, "ORGAN").alias("ORGAN_ORDER"),
+        pl.len().over(*SUBJECT, "ORGAN").alias("N_IN_ORGAN"),
         # The lesion's scan: the earliest of its identification and baseline measurement.
         pl.min_horizontal(tu_lo, "_TR_LO").alias("SCAN_LO"),
         pl.min_horizontal(tu_hi, "_TR_HI").alias("SCAN_HI"),
@@ -134,8 +206,8 @@ def _derived_timepoints(ctx: DeriveContext, irradiated: str | None) -> pl.LazyFr
     catalogue = ctx.derived("recist.lesions")
     tr = _tr(ctx)
     targets = catalogue.filter(pl.col("ROLE") == "TARGET").select(
-        "USUBJID", pl.col("TULNKID").alias("TRLNKID"), "NODAL", "IRRADFL").unique(["USUBJID", "TRLNKID"])
-    non_targets = catalogue.filter(pl.col("ROLE") == "NON-TARGET").select("USUBJID", pl.col("TULNKID").alias("TRLNKID"))
+        *SUBJECT, pl.col("TULNKID").alias("TRLNKID"), "NODAL", "IRRADFL").unique([*SUBJECT, "TRLNKID"])
+    non_targets = catalogue.filter(pl.col("ROLE") == "NON-TARGET").select(*SUBJECT, pl.col("TULNKID").alias("TRLNKID"))
     if irradiated is not None:
         targets = targets.filter(pl.col("IRRADFL") == irradiated)
         # Out-of-field response reads target lesions only; non-target lesions are not judged (no NONE clash).

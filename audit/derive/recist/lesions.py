@@ -2,7 +2,10 @@
 
 RECIST 1.1 sections 3.1-3.3 and 4.2: a target's size is its longest diameter,
 a lymph node's its short axis; a lesion too small to measure counts 5 mm, one
-that disappeared 0 mm; fragments of a split lesion are added.
+that disappeared 0 mm; fragments of a split lesion are added. Which TRTESTCD
+holds that size is data (recist_measurements.csv), one test per lesion and
+visit, never a sum over tests. Every frame carries READER (--EVAL / --EVALID):
+readers are derived side by side, never merged.
 """
 
 from __future__ import annotations
@@ -10,33 +13,77 @@ from __future__ import annotations
 import polars as pl
 
 from audit.dates import hi_name, lo_name
-from audit.derive.recist.tables import clean_text, coded, size_from_text
+from audit.derive.recist.options import RecistOptions
+from audit.derive.recist.tables import clean_text, coded, measurements, size_from_text
 
-LONG_DIAMETER = ("LDIAM", "DIAMETER", "LONGDIAM")
-SHORT_AXIS = ("SAXIS", "SHORTAX")
 NODE_LOCATION = "LYMPH NODE"
 MEASURABLE_MM = 10.0  # non-nodal LD on CT (section 3.1.1)
 MEASURABLE_NODE_MM = 15.0  # nodal short axis (section 3.1.1)
-ROW = "_ROW"
+SUBJECT = ["USUBJID", "READER"]
+# Scans of one time point lie within days of each other; records of one visit more than 4 weeks apart (the
+# confirmation interval, section 4.4.2) cannot be one assessment.
+SAME_ASSESSMENT_DAYS = 28
+ASSESSMENT_STEP = 1e-4  # VISITNUM offset of a second assessment under one visit number
 
 
-def by_evaluator(frame: pl.LazyFrame, column: str, evaluator: str) -> pl.LazyFrame:
-    """Only the chosen evaluator's records (and those that name none)."""
-    if column not in frame.collect_schema():
-        return frame
-    named = clean_text(pl.col(column))
-    return frame.filter(named.is_null() | (named == evaluator))
+def _blank_is_null(text: pl.Expr) -> pl.Expr:
+    return pl.when(text == "").then(None).otherwise(text)
+
+
+def reader_label(frame: pl.LazyFrame, prefix: str) -> pl.Expr:
+    """Who read the record: --EVAL and --EVALID ("INDEPENDENT ASSESSOR / RADIOLOGIST 1"); blank when neither."""
+    schema = frame.collect_schema()
+    names = [f"{prefix}{v}" for v in ("EVAL", "EVALID") if f"{prefix}{v}" in schema]
+    if not names:
+        return pl.lit("")
+    parts = [_blank_is_null(clean_text(pl.col(n))) for n in names]
+    return pl.concat_str(parts, separator=" / ", ignore_nulls=True).fill_null("")
+
+
+def with_reader(frame: pl.LazyFrame, prefix: str, opts: RecistOptions) -> pl.LazyFrame:
+    """The records with READER, restricted to the configured evaluator and, when asked, to accepted reads."""
+    schema = frame.collect_schema()
+    frame = frame.with_columns(reader_label(frame, prefix).alias("READER"))
+    evaluator, evalid, accepted = f"{prefix}EVAL", f"{prefix}EVALID", f"{prefix}ACPTFL"
+    if opts.evaluator is not None and evaluator in schema:
+        named = _blank_is_null(clean_text(pl.col(evaluator)))
+        frame = frame.filter(named.is_null() | (named == opts.evaluator))
+    if opts.readers == "accepted" and evalid in schema and accepted in schema:
+        # SDTMIG --ACPTFL marks the adjudicated read among independent readers; a record naming no reader
+        # identifier (the investigator) is not one of those competing reads and stays.
+        reader_id = _blank_is_null(clean_text(pl.col(evalid)))
+        frame = frame.filter(reader_id.is_null() | (clean_text(pl.col(accepted)) == "Y"))
+    return frame
 
 
 def with_visit_number(frame: pl.LazyFrame, dtc: str) -> pl.LazyFrame:
-    """VISITNUM as a number; without one, visits are numbered by date within the subject."""
+    """VISITNUM as a number (by date within the subject when absent), and ASSESSMENT within the visit.
+
+    Records of one reader and visit dated more than SAME_ASSESSMENT_DAYS apart are separate assessments:
+    the second gets ASSESSMENT 2 and a VISITNUM ASSESSMENT_STEP above its visit's, so it keeps its own sums
+    and responses instead of being merged into the first (RECIST018 reports it).
+    """
     schema = frame.collect_schema()
     if "VISITNUM" in schema:
-        return frame.with_columns(pl.col("VISITNUM").cast(pl.Float64, strict=False))
-    if lo_name(dtc) not in schema:
-        return frame.with_columns(pl.lit(None, pl.Float64).alias("VISITNUM"))
-    rank = pl.col(lo_name(dtc)).rank("dense").over("USUBJID").cast(pl.Float64)
-    return frame.with_columns(rank.alias("VISITNUM"))
+        frame = frame.with_columns(pl.col("VISITNUM").cast(pl.Float64, strict=False))
+    elif lo_name(dtc) in schema:
+        rank = pl.col(lo_name(dtc)).rank("dense").over("USUBJID").cast(pl.Float64)
+        frame = frame.with_columns(rank.alias("VISITNUM"))
+    else:
+        frame = frame.with_columns(pl.lit(None, pl.Float64).alias("VISITNUM"))
+    if lo_name(dtc) not in schema or hi_name(dtc) not in schema or "ASSESSMENT" in schema:
+        return frame if "ASSESSMENT" in schema else frame.with_columns(pl.lit(1, pl.Int32).alias("ASSESSMENT"))
+    return _split_assessments(frame, lo_name(dtc), hi_name(dtc))
+
+
+def _split_assessments(frame: pl.LazyFrame, lo: str, hi: str) -> pl.LazyFrame:
+    group = [c for c in ("USUBJID", "READER", "VISITNUM") if c in frame.collect_schema()]
+    earlier_hi = pl.col(hi).cum_max().shift(1).over(group, order_by=lo)
+    starts = ((pl.col(lo) - earlier_hi).dt.total_days() > SAME_ASSESSMENT_DAYS).fill_null(False)
+    frame = frame.with_columns(starts.cast(pl.Int32).alias("_START"))
+    number = pl.col("_START").cum_sum().over(group, order_by=lo) + 1
+    frame = frame.with_columns(number.cast(pl.Int32).alias("ASSESSMENT")).drop("_START")
+    return frame.with_columns(pl.col("VISITNUM") + (pl.col("ASSESSMENT") - 1) * ASSESSMENT_STEP)
 
 
 def text_column(frame: pl.LazyFrame, *names: str) -> pl.Expr:
@@ -73,6 +120,7 @@ def lesion_catalogue(tu: pl.LazyFrame, supptu: pl.LazyFrame | None) -> pl.LazyFr
     dtc = [c for c in ("TUDTC", lo_name("TUDTC"), hi_name("TUDTC")) if c in schema]
     return with_visit_number(found, "TUDTC").select(
         "USUBJID",
+        "READER",
         "TUSEQ",
         pl.col("TULNKID").cast(pl.String),
         role.str.replace(r"^NON TARGET$", "NON-TARGET").alias("ROLE"),
@@ -87,28 +135,21 @@ def lesion_catalogue(tu: pl.LazyFrame, supptu: pl.LazyFrame | None) -> pl.LazyFr
 
 
 def lesion_sizes(tr: pl.LazyFrame) -> pl.LazyFrame:
-    """Per subject, visit and lesion: long diameter and short axis (mm), fragments added, and the visit date."""
+    """Per reader, visit, lesion and measurement test: size in mm (fragments of a split lesion added), first TRSEQ."""
     schema = tr.collect_schema()
     test = clean_text(pl.col("TRTESTCD"))
     value = pl.col("TRSTRESN").cast(pl.Float64, strict=False) if "TRSTRESN" in schema else pl.lit(None, pl.Float64)
     size = pl.coalesce(value, size_from_text(text_column(tr, "TRSTRESC", "TRORRES")))
-    measured = with_visit_number(tr, "TRDTC").filter(test.is_in([*LONG_DIAMETER, *SHORT_AXIS]))
+    tests = measurements()["test"].unique().to_list()
+    measured = with_visit_number(tr, "TRDTC").filter(test.is_in(tests))
     return (
-        measured.with_columns(size.alias("SIZE"), test.is_in(SHORT_AXIS).alias("_SA"))
-        .group_by("USUBJID", "VISITNUM", pl.col("TRLNKID").cast(pl.String))
+        measured.with_columns(size.alias("SIZE"), test.alias("TEST"))
+        .group_by(*SUBJECT, "VISITNUM", pl.col("TRLNKID").cast(pl.String), "TEST")
         .agg(
-            pl.col("SIZE").filter(~pl.col("_SA")).sum().alias("LD"),
-            pl.col("SIZE").filter(~pl.col("_SA")).count().alias("_NLD"),
-            pl.col("SIZE").filter(pl.col("_SA")).sum().alias("SA"),
-            pl.col("SIZE").filter(pl.col("_SA")).count().alias("_NSA"),
+            pl.when(pl.col("SIZE").count() > 0).then(pl.col("SIZE").sum()).alias("SIZE"),
             pl.col("TRSEQ").min(),
             *_date_range(schema, "TRDTC"),
         )
-        .with_columns(
-            pl.when(pl.col("_NLD") > 0).then("LD").alias("LD"),
-            pl.when(pl.col("_NSA") > 0).then("SA").alias("SA"),
-        )
-        .drop("_NLD", "_NSA")
     )
 
 
@@ -119,18 +160,25 @@ def _date_range(schema: pl.Schema, dtc: str) -> list[pl.Expr]:
 
 
 def target_sizes(catalogue: pl.LazyFrame, sizes: pl.LazyFrame) -> pl.LazyFrame:
-    """Every measurement of a target lesion with the size RECIST reads: SA for a node, LD otherwise."""
+    """Per target lesion and visit: the one measurement RECIST reads, by the precedence of recist_measurements.csv.
+
+    A test with a value wins over one without; among those, the lowest precedence that fits the lesion
+    (nodal or not, section 3.1.1) wins. Other tests of the same lesion and visit are never added to it.
+    """
     targets = catalogue.filter(pl.col("ROLE") == "TARGET").select(
-        "USUBJID", pl.col("TULNKID").alias("TRLNKID"), "NODAL", "IRRADFL", "ORGAN"
-    ).unique(["USUBJID", "TRLNKID"], keep="first")
-    joined = sizes.join(targets, on=["USUBJID", "TRLNKID"], how="inner")
-    size = pl.when(pl.col("NODAL")).then(pl.coalesce("SA", "LD")).otherwise(pl.coalesce("LD", "SA"))
-    return joined.with_columns(size.alias("SIZE"))
-
-
-def baseline_visits(sizes: pl.LazyFrame) -> pl.LazyFrame:
-    """The baseline assessment of each subject: its first visit with target measurements."""
-    return sizes.group_by("USUBJID").agg(pl.col("VISITNUM").min().alias("BASEVISIT"))
+        *SUBJECT, pl.col("TULNKID").alias("TRLNKID"), "NODAL", "IRRADFL", "ORGAN"
+    ).unique([*SUBJECT, "TRLNKID"], keep="first")
+    kind = pl.when(pl.col("NODAL")).then(pl.lit("nodal")).otherwise(pl.lit("non-nodal"))
+    table = measurements().lazy().select(pl.col("test").alias("TEST"), "lesion", "precedence")
+    joined = (
+        sizes.join(targets, on=[*SUBJECT, "TRLNKID"], how="inner")
+        .join(table, on="TEST", how="inner")
+        .filter((pl.col("lesion") == "any") | (pl.col("lesion") == kind))
+    )
+    chosen = joined.sort(pl.col("SIZE").is_null(), "precedence").group_by(
+        *SUBJECT, "VISITNUM", "TRLNKID", maintain_order=True
+    ).first()
+    return chosen.drop("lesion", "precedence")
 
 
 def measurable_minimum(nodal: pl.Expr) -> pl.Expr:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -22,10 +22,13 @@ class RecistOptions(SectionOptions):
     sd_min_days: int = Field(42, ge=0)
     # How many NE time points may lie between a response and the assessment confirming it.
     max_ne_between: int = Field(1, ge=0)
-    # Whose assessments are audited (RSEVAL / TREVAL / TUEVAL); records without an evaluator count too.
-    evaluator: str = "INVESTIGATOR"
+    # Only this evaluator's records (RSEVAL / TREVAL / TUEVAL) when given; records naming none count too.
+    evaluator: str | None = None
+    # Each reader (--EVAL with --EVALID) is derived and compared on its own, never merged with another.
+    # "accepted": only the adjudicated read (--ACPTFL Y) of independent readers, and readers with no --EVALID.
+    readers: Literal["all", "accepted"] = "all"
 
     @field_validator("evaluator", mode="before")
     @classmethod
-    def _upper(cls, value: Any) -> str:
-        return str(value).strip().upper()
+    def _upper(cls, value: Any) -> str | None:
+        return None if value is None else str(value).strip().upper()

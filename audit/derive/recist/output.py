@@ -1,4 +1,4 @@
-"""The derived responses in one ADRS-like long frame (USUBJID, PARAMCD, AVALC, ADT, AVISIT, sums)."""
+"""The derived responses in one ADRS-like long frame (USUBJID, READER, PARAMCD, AVALC, ADT, AVISIT, sums)."""
 
 from __future__ import annotations
 
@@ -13,14 +13,15 @@ ORDER = {"OVRLRESP": 0, "BOR": 1, "ABSRESP": 2, "ABSBOR": 3}
 def _per_visit(frame: pl.LazyFrame, response: str, paramcd: str, sum_column: str) -> pl.LazyFrame:
     sums = [pl.col(sum_column).alias("TARGET_SUM"), *[pl.col(c) for c in SUMS[1:]]]
     return frame.filter(pl.col(response).is_not_null()).select(
-        "USUBJID", pl.lit(paramcd).alias("PARAMCD"), pl.col(response).alias("AVALC"), "ADT",
+        "USUBJID", "READER", pl.lit(paramcd).alias("PARAMCD"), pl.col(response).alias("AVALC"), "ADT",
         pl.col("VISIT").alias("AVISIT"), pl.col("VISITNUM").alias("AVISITN"), *sums,
     )
 
 
 def _best(frame: pl.LazyFrame, column: str, date_column: str, paramcd: str) -> pl.LazyFrame:
     return frame.select(
-        "USUBJID", pl.lit(paramcd).alias("PARAMCD"), pl.col(column).alias("AVALC"), pl.col(date_column).alias("ADT"),
+        "USUBJID", "READER", pl.lit(paramcd).alias("PARAMCD"), pl.col(column).alias("AVALC"),
+        pl.col(date_column).alias("ADT"),
         pl.lit(None, pl.String).alias("AVISIT"), pl.lit(None, pl.Float64).alias("AVISITN"),
         *[pl.lit(None, pl.Float64).alias(c) for c in SUMS],
     )
@@ -43,4 +44,5 @@ def adrs_like(ctx: DeriveContext) -> pl.DataFrame:
     except NotApplicable:
         pass  # no irradiation flags: no out-of-field parameters
     order = pl.col("PARAMCD").replace_strict(ORDER, return_dtype=pl.Int8)
-    return pl.concat(parts, how="vertical_relaxed").sort("USUBJID", order, "AVISITN", nulls_last=True).collect()
+    frame = pl.concat(parts, how="vertical_relaxed")
+    return frame.sort("USUBJID", "READER", order, "AVISITN", nulls_last=True).collect()

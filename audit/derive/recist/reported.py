@@ -12,20 +12,24 @@ from audit.dates import hi_name, lo_name
 from audit.derive.recist.lesions import text_column, with_visit_number
 from audit.derive.recist.tables import clean_text, coded
 
-TIMEPOINT_TESTS = ("TRGRESP", "NTRGRESP", "NEWLIND", "OVRLRESP")
-KEYS = ["USUBJID", "VISITNUM"]
+TIMEPOINT_TESTS = ("TRGRESP", "NTRGRESP", "NEWLIND", "NEWLPROG", "OVRLRESP")
+KEYS = ["USUBJID", "READER", "VISITNUM"]
+# The wording kind (recist_terms.csv) of each RSTESTCD's results; every other test reads as a response.
+RESULT_KIND = {"NEWLIND": "flag", "NEWLPROG": "new_lesion"}
 
 
 def rs_records(rs: pl.LazyFrame) -> pl.LazyFrame:
-    """RS RECIST records with the result coded (CR/PR/SD/PD/NE/NON-CR/NON-PD, Y/N) and the date bounds."""
+    """RS RECIST records with the result coded (CR/PR/SD/PD/NE/NON-CR/NON-PD; Y/N; EQUIVOCAL) and the date bounds."""
     schema = rs.collect_schema()
     test = clean_text(pl.col("RSTESTCD"))
     text = text_column(rs, "RSSTRESC", "RSORRES")
-    result = pl.when(test == "NEWLIND").then(coded(text, "flag")).otherwise(coded(text, "response"))
+    result = coded(text, "response")
+    for code, kind in RESULT_KIND.items():
+        result = pl.when(test == code).then(coded(text, kind)).otherwise(result)
     dates = [pl.col(c) for c in ("RSDTC", lo_name("RSDTC"), hi_name("RSDTC")) if c in schema]
     visit = [pl.col("VISIT")] if "VISIT" in schema else [pl.lit(None, pl.String).alias("VISIT")]
     return with_visit_number(rs, "RSDTC").select(
-        pl.lit("RS").alias("DATASET"), "USUBJID", "RSSEQ", test.alias("RSTESTCD"), result.alias("RESULT"),
+        pl.lit("RS").alias("DATASET"), "USUBJID", "READER", "RSSEQ", test.alias("RSTESTCD"), result.alias("RESULT"),
         "VISITNUM", *visit, *dates,
     )
 
@@ -43,7 +47,8 @@ def reported_timepoints(records: pl.LazyFrame) -> pl.LazyFrame:
     visits = tests.select(KEYS).unique()
     for frame in frames:
         visits = visits.join(frame, on=KEYS, how="left")
-    return visits
+    # NEWLPROG (equivocal / unequivocal new-lesion progression) reports the new-lesion result when NEWLIND is absent.
+    return visits.with_columns(pl.coalesce("NEWLIND", "NEWLPROG").alias("NEWLIND")).drop("NEWLPROG")
 
 
 def reported_sums(tr: pl.LazyFrame) -> pl.LazyFrame:
@@ -52,18 +57,20 @@ def reported_sums(tr: pl.LazyFrame) -> pl.LazyFrame:
     if value is None:
         value = text_column(tr, "TRSTRESC", "TRORRES").cast(pl.Float64, strict=False)
     return with_visit_number(tr, "TRDTC").filter(clean_text(pl.col("TRTESTCD")) == "SUMDIAM").select(
-        pl.lit("TR").alias("DATASET"), "USUBJID", "TRSEQ", "VISITNUM", value.alias("SUMDIAM")
+        pl.lit("TR").alias("DATASET"), "USUBJID", "READER", "TRSEQ", "VISITNUM", value.alias("SUMDIAM")
     )
 
 
 def visit_dates(tr: pl.LazyFrame, records: pl.LazyFrame) -> pl.LazyFrame:
-    """Per subject and visit: name, assessment date (earliest scan) and the range of its record dates."""
+    """Per subject, reader and visit: name, assessment date (earliest scan) and the range of its record dates."""
     def dated(frame: pl.LazyFrame, dtc: str) -> pl.LazyFrame:
         schema = frame.collect_schema()
         lo = pl.col(lo_name(dtc)) if lo_name(dtc) in schema else pl.lit(None, pl.Date)
         hi = pl.col(hi_name(dtc)) if hi_name(dtc) in schema else pl.lit(None, pl.Date)
         name = pl.col("VISIT").cast(pl.String) if "VISIT" in schema else pl.lit(None, pl.String)
-        return frame.select(*KEYS, name.alias("VISIT"), lo.alias("_LO"), hi.alias("_HI"))
+        assessment = pl.col("ASSESSMENT") if "ASSESSMENT" in schema else pl.lit(1, pl.Int32)
+        return frame.select(*KEYS, name.alias("VISIT"), lo.alias("_LO"), hi.alias("_HI"),
+                            assessment.alias("ASSESSMENT"))
 
     scans = dated(with_visit_number(tr, "TRDTC"), "TRDTC").with_columns(pl.lit(0).alias("_SRC"))
     rs = dated(records.filter(pl.col("VISITNUM").is_not_null()), "RSDTC").with_columns(pl.lit(1).alias("_SRC"))
@@ -74,12 +81,13 @@ def visit_dates(tr: pl.LazyFrame, records: pl.LazyFrame) -> pl.LazyFrame:
         pl.col("_LO").filter(pl.col("_SRC") == pl.col("_SRC").min()).min().alias("ADT"),
         pl.col("_HI").min().alias("FIRST_DATE_HI"),
         pl.col("_LO").max().alias("LAST_DATE_LO"),
+        pl.col("ASSESSMENT").max(),
     )
 
 
 def out_of_order() -> pl.Expr:
     """A visit with a record certainly dated before a record of an earlier-numbered visit."""
-    earlier_last = pl.col("LAST_DATE_LO").cum_max().shift(1).over("USUBJID", order_by="VISITNUM")
+    earlier_last = pl.col("LAST_DATE_LO").cum_max().shift(1).over(["USUBJID", "READER"], order_by="VISITNUM")
     return (pl.col("FIRST_DATE_HI") < earlier_last).fill_null(False)
 
 

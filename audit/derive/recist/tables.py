@@ -1,4 +1,4 @@
-"""The RECIST 1.1 tables shipped as data: overall response (Tables 1 and 2) and result wordings.
+"""The RECIST 1.1 tables shipped as data: overall response (Tables 1 and 2), result wordings, measurements, criteria.
 
 Table rows use "*" for "any"; the first row that matches wins, so PD rows
 come first as in the guideline. On load the table is expanded to every
@@ -17,13 +17,17 @@ from audit.errors import AuditInputError
 
 OVERALL_FILE = "recist_overall_response.csv"
 TERMS_FILE = "recist_terms.csv"
+MEASUREMENTS_FILE = "recist_measurements.csv"
+CRITERIA_FILE = "recist_criteria.csv"
+RECIST_1_1 = "RECIST 1.1"
+LESION_KINDS = ("any", "nodal", "non-nodal")
 
 # NONE: the subject had no lesion of that kind at baseline (Table 2 has no targets).
 TARGET_RESULTS = ("CR", "PR", "SD", "PD", "NE", "NONE")
 NON_TARGET_RESULTS = ("CR", "NON-CR/NON-PD", "NE", "PD", "NONE")
 NEW_LESION_RESULTS = ("Y", "N")
 OVERALL_RESULTS = ("CR", "PR", "SD", "NON-CR/NON-PD", "PD", "NE")
-TERM_KINDS = ("response", "flag", "state", "size")
+TERM_KINDS = ("response", "flag", "state", "size", "new_lesion")
 
 
 def _read(name: str) -> pl.DataFrame:
@@ -94,12 +98,39 @@ def clean_text(text: pl.Expr) -> pl.Expr:
 
 
 def coded(text: pl.Expr, kind: str) -> pl.Expr:
-    """A sponsor's wording as the derivation's code; unknown wordings stay as written (cleaned)."""
+    """A sponsor's wording as the derivation's code; a wording the table lacks is null (and reported, RECIST017)."""
+    table = terms().filter(pl.col("kind") == kind)
+    return clean_text(text).replace_strict(table["text"], table["code"], default=None, return_dtype=pl.String)
+
+
+def unmapped(text: pl.Expr, kind: str) -> pl.Expr:
+    """True where a non-blank wording is not in the terms table under `kind`."""
     table = terms().filter(pl.col("kind") == kind)
     cleaned = clean_text(text)
-    return cleaned.replace(table["text"], table["code"]).replace("", None)
+    return (cleaned != "") & ~cleaned.is_in(table["text"].to_list())
 
 
 def size_from_text(text: pl.Expr) -> pl.Expr:
     """Millimetres a text result stands for: 'TOO SMALL TO MEASURE' is 5 mm, 'NOT PRESENT' 0 (section 4.2)."""
-    return coded(text, "size").cast(pl.Float64, strict=False)
+    table = terms().filter(pl.col("kind") == "size")
+    cleaned = clean_text(text)
+    return cleaned.replace(table["text"], table["code"]).cast(pl.Float64, strict=False)
+
+
+@cache
+def measurements() -> pl.DataFrame:
+    """Which TRTESTCD is a lesion's RECIST size, by lesion kind, lowest precedence first (recist_measurements.csv)."""
+    table = _read(MEASUREMENTS_FILE).with_columns(
+        clean_text(pl.col("test")).alias("test"), pl.col("precedence").cast(pl.Int32, strict=False)
+    )
+    name = MEASUREMENTS_FILE
+    _require(table["lesion"].is_in(LESION_KINDS).all(), "lesion", f"must be one of {LESION_KINDS}", name)
+    _require(table["precedence"].is_not_null().all(), "precedence", "must be a whole number", name)
+    _require(not table.select("lesion", "test").is_duplicated().any(), "test", "a test is listed twice", name)
+    return table
+
+
+@cache
+def criteria() -> pl.DataFrame:
+    """RSCAT wordings and the response criteria they name (recist_criteria.csv)."""
+    return _read(CRITERIA_FILE).with_columns(clean_text(pl.col("text")).alias("text"))

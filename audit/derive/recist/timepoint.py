@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from audit.derive.recist.lesions import text_column
+from audit.derive.recist.lesions import SUBJECT, text_column
 from audit.derive.recist.tables import clean_text, coded, overall_response_table
 
 EPS = 1e-9  # mm; keeps 20 % and 5 mm inclusive despite binary floating point
@@ -16,16 +16,16 @@ PD_PERCENT = 20.0  # section 4.3.1: >= 20 % over the nadir ...
 PD_MM = 5.0  # ... and >= 5 mm absolute increase
 PR_PERCENT = 30.0  # section 4.3.1: >= 30 % below the baseline sum
 NODE_NORMAL_MM = 10.0  # a node under 10 mm short axis is normal (CR)
-KEYS = ["USUBJID", "VISITNUM"]
+KEYS = ["USUBJID", "READER", "VISITNUM"]
 
 
 def target_sums(visits: pl.LazyFrame, targets: pl.LazyFrame, sizes: pl.LazyFrame) -> pl.LazyFrame:
     """Per subject and visit: sum of target sizes, how many targets were assessed, all gone, largest node."""
-    grid = visits.select(KEYS).join(targets.select("USUBJID", "TRLNKID", "NODAL"), on="USUBJID")
+    grid = visits.select(KEYS).join(targets.select(*SUBJECT, "TRLNKID", "NODAL"), on=SUBJECT)
     grid = grid.join(sizes.select(*KEYS, "TRLNKID", "SIZE"), on=[*KEYS, "TRLNKID"], how="left")
     gone = pl.when(pl.col("NODAL")).then(pl.col("SIZE") < NODE_NORMAL_MM).otherwise(pl.col("SIZE") == 0)
     return grid.group_by(KEYS).agg(
-        pl.col("SIZE").sum().alias("TARGET_SUM"),
+        pl.when(pl.col("SIZE").count() > 0).then(pl.col("SIZE").sum()).alias("TARGET_SUM"),
         pl.len().cast(pl.Int64).alias("N_TARGETS"),
         pl.col("SIZE").count().cast(pl.Int64).alias("N_ASSESSED"),
         gone.all().alias("ALL_GONE"),
@@ -37,10 +37,10 @@ def with_nadir(sums: pl.LazyFrame, baseline: pl.LazyFrame) -> pl.LazyFrame:
     """Add baseline sum, nadir (smallest complete sum before this visit, baseline included) and changes."""
     complete = pl.when(pl.col("N_ASSESSED") == pl.col("N_TARGETS")).then("TARGET_SUM")
     is_base = pl.col("VISITNUM") == pl.col("BASEVISIT")
-    ordered = sums.join(baseline, on="USUBJID", how="left").sort(KEYS)
+    ordered = sums.join(baseline, on=SUBJECT, how="left").sort(KEYS)
     framed = ordered.with_columns(
-        complete.filter(is_base).first().over("USUBJID").alias("BASE_SUM"),
-        complete.cum_min().forward_fill().shift(1).over("USUBJID").alias("NADIR"),
+        complete.filter(is_base).first().over(SUBJECT).alias("BASE_SUM"),
+        complete.cum_min().forward_fill().shift(1).over(SUBJECT).alias("NADIR"),
     )
     change = pl.col("TARGET_SUM") - pl.col("NADIR")
     return framed.with_columns(
@@ -81,8 +81,11 @@ def target_response() -> pl.Expr:
 
 
 def non_target_response(visits: pl.LazyFrame, non_targets: pl.LazyFrame, states: pl.LazyFrame) -> pl.LazyFrame:
-    """Section 4.3.2 per visit: PD if any unequivocal progression, NE if any not assessed, CR if all gone."""
-    grid = visits.select(KEYS).join(non_targets.select("USUBJID", "TRLNKID"), on="USUBJID")
+    """Section 4.3.2 per visit: PD if any unequivocal progression, NE if any not assessed, CR if all gone.
+
+    An equivocal change is not progression (section 4.3.2: progression must be unequivocal): it reads as present.
+    """
+    grid = visits.select(KEYS).join(non_targets.select(*SUBJECT, "TRLNKID"), on=SUBJECT)
     grid = grid.join(states, on=[*KEYS, "TRLNKID"], how="left")
     state = pl.col("STATE")
     return grid.group_by(KEYS).agg(
@@ -98,10 +101,11 @@ def non_target_response(visits: pl.LazyFrame, non_targets: pl.LazyFrame, states:
 
 
 def tumour_states(tr: pl.LazyFrame) -> pl.LazyFrame:
-    """TUMSTATE per subject, visit and lesion; progression wins over a duplicate record."""
+    """TUMSTATE per reader, visit and lesion, coded by recist_terms.csv; progression wins over a duplicate record."""
     state = coded(text_column(tr, "TRSTRESC", "TRORRES"), "state")
     group = text_column(tr, "TRGRPID")
-    rank = state.replace_strict({"PD": 0, "NE": 1, "PRESENT": 2, "ABSENT": 3}, default=4, return_dtype=pl.Int8)
+    rank = state.replace_strict({"PD": 0, "NE": 1, "EQUIVOCAL": 2, "PRESENT": 3, "ABSENT": 4}, default=5,
+                                return_dtype=pl.Int8)
     return (
         tr.filter(clean_text(pl.col("TRTESTCD")) == "TUMSTATE")
         .select(*KEYS, pl.col("TRLNKID").cast(pl.String), state.alias("STATE"), rank.alias("_RANK"),
@@ -113,12 +117,22 @@ def tumour_states(tr: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def new_lesion_visits(catalogue: pl.LazyFrame, states: pl.LazyFrame) -> pl.LazyFrame:
-    """Section 4.3.3: visits where an unequivocal new lesion is identified (TU NEW, or a present TR NEW lesion)."""
-    identified = catalogue.filter(pl.col("ROLE") == "NEW").select(KEYS)
-    seen = states.filter(
-        (pl.col("TRGRPID") == "NEW") & pl.col("STATE").is_in(["PRESENT", "PD"])
-    ).select(KEYS)
-    return pl.concat([identified, seen]).unique().with_columns(pl.lit("Y").alias("NEWLIND"))
+    """Section 4.3.3: visits with an unequivocal new lesion, or an equivocal one that a later visit confirms.
+
+    A new lesion is unequivocal when TR calls it present or progressing, or when TU identifies it and TR gives
+    no state. An equivocal lesion is not PD when seen; if a later assessment of the same lesion is unequivocal,
+    PD dates from the first (equivocal) detection, as section 4.3.3 asks.
+    """
+    identified = catalogue.filter(pl.col("ROLE") == "NEW").select(*KEYS, pl.col("TULNKID").alias("TRLNKID"))
+    linked = states.join(identified.select(*SUBJECT, "TRLNKID").unique(), on=[*SUBJECT, "TRLNKID"], how="semi")
+    assessed = pl.concat([states.filter(pl.col("TRGRPID") == "NEW"), linked]).unique([*KEYS, "TRLNKID"])
+    unstated = identified.join(assessed, on=[*KEYS, "TRLNKID"], how="anti").with_columns(
+        pl.lit("PRESENT").alias("STATE"))
+    lesions = pl.concat([assessed.select(*KEYS, "TRLNKID", "STATE"), unstated], how="vertical_relaxed")
+    unequivocal = pl.col("STATE").is_in(["PRESENT", "PD"])
+    confirmed_at = pl.col("VISITNUM").filter(unequivocal).min().over([*SUBJECT, "TRLNKID"])
+    seen = lesions.filter(unequivocal | ((pl.col("STATE") == "EQUIVOCAL") & (pl.col("VISITNUM") < confirmed_at)))
+    return seen.select(KEYS).unique().with_columns(pl.lit("Y").alias("NEWLIND"))
 
 
 def overall_response(frame: pl.LazyFrame, target: str, non_target: str, new: str, alias: str) -> pl.LazyFrame:

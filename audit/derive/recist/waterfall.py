@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import polars as pl
 
+from audit.derive.recist.lesions import SUBJECT
 from audit.derive.registry import DeriveContext, derivation
 
 
 @derivation("recist.best_change")
 def best_change(ctx: DeriveContext) -> pl.LazyFrame:
-    """Per subject: the largest decrease (or smallest increase) of the target sum from baseline up to the first
-    PD, and the derived best overall response (RECIST 1.1 section 4.4.2: assessments after PD do not count)."""
+    """Per subject and reader: the largest decrease (or smallest increase) of the target sum from baseline up to
+    the first PD, and the derived best overall response (RECIST 1.1 section 4.4.2: after PD nothing counts)."""
     timepoints = ctx.derived("recist.timepoint").filter(pl.col("VISITNUM") > pl.col("BASEVISIT"))
     is_pd = (pl.col("OVRLRESP_DER") == "PD").cast(pl.Int32)
-    pd_before = is_pd.cum_sum().shift(1, fill_value=0).over("USUBJID", order_by="VISITNUM")
+    pd_before = is_pd.cum_sum().shift(1, fill_value=0).over(SUBJECT, order_by="VISITNUM")
     best = (
         timepoints.filter(pd_before == 0)
-        .group_by("USUBJID")
+        .group_by(SUBJECT)
         .agg(pl.col("PCHG_BASE").min().alias("BEST_PCHG"))
     )
-    responses = ctx.derived("recist.bor").select("USUBJID", "BOR")
-    return best.join(responses, on="USUBJID", how="left").sort("USUBJID")
+    responses = ctx.derived("recist.bor").select(*SUBJECT, "BOR")
+    return best.join(responses, on=SUBJECT, how="left").sort(SUBJECT)

@@ -50,6 +50,10 @@ class CheckBase(Strict):
     """Parameters every kind accepts; the engine applies them before the kind runs."""
 
     where: str | None = Field(None, description="Polars SQL filter: only these rows are checked.")
+    requires: str | None = Field(
+        None, description="Polars SQL: the rule applies only where some checked row satisfies it (the reported "
+        "values it compares exist); otherwise it is not applicable, with this condition as the reason."
+    )
     join: list[JoinSpec] = Field(default_factory=list, description="Datasets joined onto each row first.")
     by_dataset: dict[str, dict] = Field(
         default_factory=dict, description="Per-dataset overrides of these parameters (keyed by dataset name)."
@@ -94,3 +98,7 @@ class Violations:
     variables: tuple[str, ...]
     message: str  # a template: {VAR} is replaced by the record's value
     severity: str | None = None  # None: the rule's severity
+    # The check means something only where some target row satisfies this (a reported value to compare):
+    # the engine reports the rule not applicable with `requires_reason` otherwise, never "passed".
+    requires: pl.Expr | None = None
+    requires_reason: str = ""

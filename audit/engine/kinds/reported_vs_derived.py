@@ -20,6 +20,7 @@ class ReportedVsDerived(CheckBase):
     missing: Literal["ignore", "flag"] = Field(
         "ignore", description="'flag': one side present and the other missing is a finding."
     )
+    show: list[str] = Field(default_factory=list, description="Further variables each finding shows (READER).")
 
 
 def _differs(params: ReportedVsDerived, target: Target) -> pl.Expr:
@@ -39,8 +40,12 @@ def _differs(params: ReportedVsDerived, target: Target) -> pl.Expr:
 
 @register("reported_vs_derived", ReportedVsDerived, "A reported value equals the derived one.")
 def build(params: ReportedVsDerived, target: Target) -> list[Violations]:
-    target.require(params.reported, params.derived)
+    target.require(params.reported, params.derived, *params.show)
     rows = target.frame.filter(_differs(params, target))
     message = f"reported {params.reported} {{{params.reported}}} differs from derived {params.derived} " \
               f"{{{params.derived}}}"
-    return [Violations(rows, (params.reported, params.derived), message)]
+    # Nothing reported means nothing to compare: not applicable, not passed (the engine checks this).
+    present = pl.col(params.reported).is_not_null()
+    shown = (params.reported, params.derived, *[c for c in params.show if c not in (params.reported, params.derived)])
+    return [Violations(rows, shown, message, requires=present,
+                       requires_reason=f"no reported {params.reported} value to compare")]
