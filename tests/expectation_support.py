@@ -67,17 +67,21 @@ def _pick(values: list[Any], by: pl.Expr) -> pl.Expr:
 def clean_study_frames(n_subjects: int) -> dict[str, pl.DataFrame]:
     """A small, internally plausible SDTM/ADaM snapshot with the variables the suites read."""
     start = pl.col("_i") * 7 % 800
+    # The last subject is a screen failure: no arm, no treatment dates (SDTMIG 5.2 DM).
+    screened_out = pl.col("_i") == n_subjects - 1
     dm = _records(n_subjects, 1, "DM").with_columns(
         DOMAIN=pl.lit("DM"),
         AGE=(40 + pl.col("_i") % 40),
         AGEU=pl.lit("YEARS"),
         SEX=_pick(["M", "F"], pl.col("_i")),
         RFICDTC=_dtc(start - 10),
-        RFSTDTC=_dtc(start),
-        RFENDTC=_dtc(start + 120),
-        RFXSTDTC=_dtc(start),
-        RFXENDTC=_dtc(start + 120),
-        ARMCD=pl.lit("RTCI"),
+        RFSTDTC=pl.when(~screened_out).then(_dtc(start)),
+        RFENDTC=pl.when(~screened_out).then(_dtc(start + 120)),
+        RFXSTDTC=pl.when(~screened_out).then(_dtc(start)),
+        RFXENDTC=pl.when(~screened_out).then(_dtc(start + 120)),
+        ARMCD=pl.when(screened_out).then(pl.lit("Scrnfail")).otherwise(pl.lit("RTCI")),
+        ARM=pl.when(screened_out).then(pl.lit("Screen Failure")).otherwise(pl.lit("Radiotherapy + camrelizumab")),
+        ACTARMCD=pl.when(screened_out).then(pl.lit("Scrnfail")).otherwise(pl.lit("RTCI")),
         DTHFL=pl.when(pl.col("_i") % 3 == 0).then(pl.lit("Y")),
         DTHDTC=pl.when(pl.col("_i") % 3 == 0).then(_dtc(start + 300)),
     )
@@ -203,7 +207,7 @@ def damaged_study_frames(n_subjects: int) -> dict[str, pl.DataFrame]:
     frames["DM"] = _damage(frames["DM"], [0], SEX="MALE", AGE=12).pipe(
         _damage, [1], RFSTDTC="2019-13-45 ", USUBJID=None
     )
-    frames["DM"] = _damage(frames["DM"], [2], USUBJID=frames["DM"]["USUBJID"][3])
+    frames["DM"] = _damage(frames["DM"], [2], USUBJID=frames["DM"]["USUBJID"][3]).pipe(_damage, [4], RFSTDTC=None)
     frames["AE"] = _damage(frames["AE"], [0, 4], AETOXGR="6", AESER="YES").pipe(
         _damage, [1], AESEQ=1, AESTDTC="05/01/2019"
     )

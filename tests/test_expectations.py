@@ -145,11 +145,82 @@ def test_unknown_keyword_argument_is_an_input_error_naming_the_field(tmp_path):
     assert raised.value.field == "kwargs.colum"
 
 
-def test_row_condition_is_refused_rather_than_ignored(tmp_path):
+def test_row_condition_outside_the_native_grammar_is_an_input_error_naming_the_field(tmp_path):
     study = load_study(write_snapshot(tmp_path / "snapshot", {"AE": AE}))
-    record = expectation("expect_column_values_to_not_be_null", column="AESER", row_condition="AESEQ==1")
-    with pytest.raises(AuditInputError, match="row_condition"):
+    record = expectation(
+        "expect_column_values_to_not_be_null", column="AESER", row_condition="AESEQ > 1", condition_parser="pandas"
+    )
+    with pytest.raises(AuditInputError) as raised:
         run_suites(study, [load_suite(write_suite(tmp_path, "AE", [record]))])
+    assert raised.value.field == "kwargs.row_condition"
+
+
+def test_row_condition_without_the_pandas_parser_is_refused_rather_than_ignored(tmp_path):
+    study = load_study(write_snapshot(tmp_path / "snapshot", {"AE": AE}))
+    record = expectation("expect_column_values_to_not_be_null", column="AESER", row_condition="AESEQ == 1")
+    with pytest.raises(AuditInputError, match="condition_parser"):
+        run_suites(study, [load_suite(write_suite(tmp_path, "AE", [record]))])
+
+
+DM = pl.DataFrame(
+    {
+        "USUBJID": ["S1", "S2", "S3", "S4"],
+        "ARMCD": ["Scrnfail", "A", "A", None],
+        "RFSTDTC": [None, None, "2020-01-02", None],
+    }
+)
+TREATED = '~ARMCD.str.upper().isin(["SCRNFAIL"]) and ARMCD.notnull()'
+
+
+def test_row_condition_checks_only_the_rows_it_keeps_and_pins_them_in_the_whole_dataset(tmp_path):
+    record = expectation(
+        "expect_column_values_to_not_be_null", column="RFSTDTC", row_condition=TREATED, condition_parser="pandas"
+    )
+    outcome = run_one(tmp_path, DM, record, dataset="DM")
+    assert (outcome.element_count, outcome.unexpected_count) == (2, 1)
+    assert outcome.unexpected["USUBJID"].to_list() == ["S2"]
+
+
+def test_missing_value_is_not_equal_to_any_text_as_in_pandas(tmp_path):
+    record = expectation(
+        "expect_column_values_to_not_be_null", column="RFSTDTC", row_condition='ARMCD != "A"',
+        condition_parser="pandas",
+    )
+    outcome = run_one(tmp_path, DM, record, dataset="DM")
+    assert outcome.unexpected["USUBJID"].to_list() == ["S1", "S4"]
+
+
+def test_row_condition_on_an_absent_column_is_not_applicable(tmp_path):
+    record = expectation(
+        "expect_column_values_to_not_be_null", column="RFSTDTC", row_condition='ACTARMCD != "A"',
+        condition_parser="pandas",
+    )
+    outcome = run_one(tmp_path, DM, record, dataset="DM")
+    assert outcome.status == NOT_APPLICABLE and "ACTARMCD" in outcome.message
+
+
+def test_distinct_values_outside_the_set_are_listed_once_each_with_their_record_count(tmp_path):
+    frame = pl.DataFrame({"USUBJID": ["S1"] * 5, "LBSEQ": [1, 2, 3, 4, 5],
+                          "LBTESTCD": ["WBC", "SODIUM", "SODIUM", "K", None]})
+    record = expectation("expect_column_distinct_values_to_be_in_set", column="LBTESTCD", value_set=["WBC"])
+    outcome = run_one(tmp_path, frame, record, dataset="LB")
+    assert outcome.status == FAILED
+    assert outcome.unexpected_values == (("K", 1), ("SODIUM", 2))
+
+
+def test_suite_parameter_brings_the_lab_tests_the_ctcae_grader_covers(tmp_path):
+    frame = pl.DataFrame({"USUBJID": ["S1", "S1"], "LBSEQ": [1, 2], "LBTESTCD": ["HGB", "SODIUM"]})
+    value_set = {"$PARAMETER": "ctcae_lab_tests"}
+    record = expectation("expect_column_distinct_values_to_be_in_set", column="LBTESTCD", value_set=value_set)
+    assert run_one(tmp_path, frame, record, dataset="LB").unexpected_values == (("SODIUM", 1),)
+
+
+def test_unknown_suite_parameter_is_an_input_error_naming_the_field(tmp_path):
+    study = load_study(write_snapshot(tmp_path / "snapshot", {"AE": AE}))
+    record = expectation("expect_column_values_to_be_in_set", column="AESER", value_set={"$PARAMETER": "nosuch"})
+    with pytest.raises(AuditInputError) as raised:
+        run_suites(study, [load_suite(write_suite(tmp_path, "AE", [record]))])
+    assert raised.value.field == "kwargs.value_set"
 
 
 def test_severity_comes_from_meta_and_defaults_to_major(tmp_path):

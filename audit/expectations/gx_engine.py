@@ -18,6 +18,7 @@ import polars as pl
 
 from audit.errors import AuditInputError
 from audit.expectations.outcome import ERROR, FAILED, PASSED
+from audit.expectations.parameters import suite_parameters
 from audit.expectations.runner import Evaluation
 from audit.expectations.suite import Expectation, ExpectationFileError, Suite
 
@@ -81,7 +82,9 @@ def _validate(suite: Any, data: Any, dataset: str) -> Any:
     batch_definition = source.add_dataframe_asset(name=dataset).add_batch_definition_whole_dataframe("all")
     batch = batch_definition.get_batch(batch_parameters={"dataframe": data})
     try:
-        return batch.validate(suite, result_format={"result_format": "COMPLETE"})
+        return batch.validate(
+            suite, result_format={"result_format": "COMPLETE"}, expectation_parameters=suite_parameters()
+        )
     finally:
         context.data_sources.delete(name)
 
@@ -108,6 +111,9 @@ def _evaluation(result: Any, cap: int) -> Evaluation:
     details = result.result or {}
     if "unexpected_count" not in details:
         return Evaluation(status, observed_value=details.get("observed_value"))
+    if "element_count" not in details:  # distinct values: GX lists (at most 20 of) those outside the set
+        values = tuple(details.get("partial_unexpected_list") or ())
+        return Evaluation(status, unexpected_count=details.get("unexpected_count"), unexpected_values=values)
     rows = tuple(int(i) for i in (details.get("unexpected_index_list") or [])[:cap])
     return Evaluation(status, details.get("element_count"), details.get("unexpected_count"), rows=rows)
 

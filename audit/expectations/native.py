@@ -16,7 +16,8 @@ from typing import Any, Literal
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from audit.expectations import pandas_types
+from audit.expectations import pandas_types, parameters
+from audit.expectations.row_condition import UnsupportedCondition, parse_condition
 from audit.expectations.suite import Expectation, ExpectationFileError, Suite
 
 
@@ -28,12 +29,14 @@ class Unrunnable(Exception):
 class RowCheck:
     considered: pl.Expr
     unexpected: pl.Expr
+    domain: pl.Expr | None = None  # rows the row_condition keeps (None: every row); GX's element_count
 
 
 @dataclass(frozen=True)
 class TableCheck:
     success: bool
     observed_value: Any = None
+    unexpected_values: tuple[Any, ...] | None = None  # distinct values outside a value set, sorted
 
 
 Check = RowCheck | TableCheck
@@ -46,9 +49,9 @@ class _Args(BaseModel):
     mostly: float = Field(1.0, ge=0.0, le=1.0)
     result_format: Any = None
     catch_exceptions: bool | None = None
-    # Row conditions are pandas-query text: not run natively, never silently ignored.
-    row_condition: None = None
-    condition_parser: None = None
+    # Pandas-query text, read by audit.expectations.row_condition (never eval'd).
+    row_condition: str | None = None
+    condition_parser: Literal["pandas"] | None = None
 
 
 class _Column(_Args):
@@ -171,6 +174,16 @@ def _in_set(args: _InSet, frame: pl.DataFrame) -> Check:
     return RowCheck(considered, ~pl.col(args.column).cast(pl.String).is_in(members_s))
 
 
+def _distinct_in_set(args: _InSet, frame: pl.DataFrame) -> Check:
+    """GX 1.x: passes when every distinct non-missing value is in the set; lists those that are not."""
+    if args.value_set is None:
+        return TableCheck(True, unexpected_values=())
+    values = frame.select(pl.col(args.column).filter(_present(args.column, frame)).unique()).to_series()
+    check = _in_set(args, pl.DataFrame(values))
+    outside = pl.DataFrame(values).filter(check.unexpected).to_series().sort().to_list()
+    return TableCheck(not outside, unexpected_values=tuple(outside))
+
+
 def _match_regex(args: _Regex, frame: pl.DataFrame) -> Check:
     """GX on pandas: str(value) contains a match anywhere (re.search), so anchor with ^...$."""
     text = pl.col(args.column).cast(pl.String)
@@ -253,6 +266,7 @@ REGISTRY: dict[str, NativeExpectation] = {
     "expect_column_to_exist": NativeExpectation(_Exists, _column_exists),
     "expect_column_values_to_not_be_null": NativeExpectation(_Column, _not_null),
     "expect_column_values_to_be_in_set": NativeExpectation(_InSet, _in_set),
+    "expect_column_distinct_values_to_be_in_set": NativeExpectation(_InSet, _distinct_in_set),
     "expect_column_values_to_be_between": NativeExpectation(_ColumnBounds, _column_between),
     "expect_column_values_to_match_regex": NativeExpectation(_Regex, _match_regex),
     "expect_column_values_to_be_unique": NativeExpectation(_Column, _unique),
@@ -275,14 +289,37 @@ def parsed_args(expectation: Expectation, suite: Suite) -> BaseModel:
             rule=expectation.rule_id,
             field="type",
         )
+    kwargs, unknown = parameters.resolved(expectation.kwargs)
+    if unknown is not None:
+        raise ExpectationFileError(
+            f"unknown suite parameter (known: {', '.join(parameters.known())})",
+            file=suite.path,
+            rule=expectation.rule_id,
+            field=f"kwargs.{unknown}",
+        )
     try:
-        args = native.args.model_validate(expectation.kwargs)
+        args = native.args.model_validate(kwargs)
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(["kwargs", *(str(p) for p in error["loc"])])
         raise ExpectationFileError(error["msg"], file=suite.path, rule=expectation.rule_id, field=where) from None
     _check_type_names(args, expectation, suite)
+    _check_condition(args, expectation, suite)
     return args
+
+
+def _check_condition(args: BaseModel, expectation: Expectation, suite: Suite) -> None:
+    text = getattr(args, "row_condition", None)
+    if text is None:
+        return
+    where = dict(file=suite.path, rule=expectation.rule_id)
+    if getattr(args, "condition_parser", None) != "pandas":
+        raise ExpectationFileError('row_condition needs condition_parser "pandas"', field="kwargs.condition_parser",
+                                   **where)
+    try:
+        parse_condition(text)
+    except UnsupportedCondition as exc:
+        raise ExpectationFileError(str(exc), field="kwargs.row_condition", **where) from None
 
 
 def _check_type_names(args: BaseModel, expectation: Expectation, suite: Suite) -> None:
@@ -306,4 +343,15 @@ def validate_suite(suite: Suite) -> None:
 def build_check(expectation: Expectation, suite: Suite, frame: pl.DataFrame) -> Check:
     """The Polars check of one expectation on a dataset; Unrunnable when GX would raise too."""
     args = parsed_args(expectation, suite)
-    return REGISTRY[expectation.type].build(args, frame)
+    build = REGISTRY[expectation.type].build
+    text = getattr(args, "row_condition", None)
+    if text is None:
+        return build(args, frame)
+    domain, columns = parse_condition(text)
+    absent = [c for c in columns if c not in frame.columns]
+    if absent:
+        raise Unrunnable(f"row_condition reads {', '.join(absent)}, which the dataset lacks")
+    check = build(args, frame)
+    if isinstance(check, TableCheck):
+        return build(args, frame.filter(domain))
+    return RowCheck(check.considered & domain, check.unexpected, domain)

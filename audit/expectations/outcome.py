@@ -31,6 +31,8 @@ class ExpectationOutcome:
     title: str = ""
     # ROW, the record key columns and the checked columns of unexpected rows (capped).
     unexpected: pl.DataFrame = field(default_factory=pl.DataFrame)
+    # Distinct-value expectations: each value outside the set and how many records hold it.
+    unexpected_values: tuple[tuple[Any, int], ...] = ()
 
     @property
     def success(self) -> bool | None:

@@ -9,6 +9,7 @@ count, absent column, column type) is one finding on the dataset.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 import polars as pl
@@ -53,6 +54,16 @@ def _row_findings(outcome: ExpectationOutcome) -> list[Finding]:
     return findings
 
 
+def _value_findings(outcome: ExpectationOutcome) -> list[Finding]:
+    """One finding per distinct value outside the set, never one per record."""
+    column = outcome.columns[0]
+    findings = []
+    for value, records in outcome.unexpected_values:
+        message = f"{outcome.title}: {column} {value} is not in the set ({records} records)"
+        findings.append(replace(_finding(outcome, column, value, None, (value,)), message=message))
+    return findings
+
+
 def _table_finding(outcome: ExpectationOutcome) -> Finding:
     """The dataset as a whole fails: each checked column shows what was observed (e.g. its dtype)."""
     return _finding(outcome, "dataset", None, None, tuple(outcome.observed_value for _ in outcome.columns))
@@ -62,7 +73,10 @@ def rule_result(outcome: ExpectationOutcome, max_details: int = 1000) -> RuleRes
     """One expectation outcome as a RuleResult whose source is its suite file."""
     findings: list[Finding] = []
     count = 0
-    if outcome.status == FAILED:
+    if outcome.status == FAILED and outcome.unexpected_values:
+        findings = _value_findings(outcome)
+        count = outcome.unexpected_count or len(findings)
+    elif outcome.status == FAILED:
         row_wise = outcome.unexpected_count is not None
         findings = _row_findings(outcome) if row_wise else [_table_finding(outcome)]
         count = outcome.unexpected_count if row_wise else 1

@@ -34,6 +34,7 @@ class Evaluation:
     observed_value: Any = None
     message: str = ""
     rows: tuple[int, ...] = ()
+    unexpected_values: tuple[Any, ...] = ()  # distinct-value expectations: the values outside the set
 
 
 Evaluator = Callable[[Suite, Sequence[Expectation], pl.DataFrame, int], list[Evaluation]]
@@ -62,7 +63,11 @@ def _row_counts(checks: Sequence[object], frame: pl.DataFrame) -> dict[str, int]
     exprs = []
     for i, check in enumerate(checks):
         if isinstance(check, native.RowCheck):
-            exprs += [check.considered.sum().alias(f"n{i}"), (check.considered & check.unexpected).sum().alias(f"u{i}")]
+            exprs += [
+                check.considered.sum().alias(f"n{i}"),
+                (check.considered & check.unexpected).sum().alias(f"u{i}"),
+                (pl.len() if check.domain is None else check.domain.sum()).alias(f"d{i}"),
+            ]
     return frame.select(exprs).row(0, named=True) if exprs else {}
 
 
@@ -72,15 +77,19 @@ def _evaluation(
     if isinstance(check, native.Unrunnable):
         return Evaluation(ERROR, message=str(check))
     if isinstance(check, native.TableCheck):
-        return Evaluation(PASSED if check.success else FAILED, observed_value=check.observed_value)
+        status = PASSED if check.success else FAILED
+        if check.unexpected_values is not None:
+            return Evaluation(status, unexpected_count=len(check.unexpected_values),
+                              unexpected_values=check.unexpected_values)
+        return Evaluation(status, observed_value=check.observed_value)
     assert isinstance(check, native.RowCheck)
-    considered, unexpected = int(counts[f"n{i}"]), int(counts[f"u{i}"])
-    success = frame.height == 0 or mostly_success(considered, unexpected, float(expectation.kwargs.get("mostly", 1.0)))
+    considered, unexpected, domain = int(counts[f"n{i}"]), int(counts[f"u{i}"]), int(counts[f"d{i}"])
+    success = domain == 0 or mostly_success(considered, unexpected, float(expectation.kwargs.get("mostly", 1.0)))
     rows: tuple[int, ...] = ()
     if unexpected:
         mask = check.considered & check.unexpected
         rows = tuple(frame.select(pl.int_range(pl.len()).filter(mask).head(cap)).to_series().to_list())
-    return Evaluation(PASSED if success else FAILED, frame.height, unexpected, rows=rows)
+    return Evaluation(PASSED if success else FAILED, domain, unexpected, rows=rows)
 
 
 def _evaluator(engine: str) -> Evaluator:
@@ -109,14 +118,14 @@ def _run_suite(study: Study, suite: Suite, evaluate: Evaluator, cap: int) -> lis
     absent = study.missing(suite.dataset)
     if absent:
         return [_outcome(suite, e, Evaluation(NOT_APPLICABLE, message=absent), None) for e in suite.expectations]
-    runnable = [e for e in suite.expectations if not study.missing(suite.dataset, *e.columns)]
+    runnable = [e for e in suite.expectations if not study.missing(suite.dataset, *e.required_columns)]
     frame = study.frame(suite.dataset).select(study.columns(suite.dataset)).collect()
     results = dict(zip((e.rule_id for e in runnable), evaluate(suite, runnable, frame, cap), strict=True))
     outcomes = []
     for expectation in suite.expectations:
         result = results.get(expectation.rule_id)
         if result is None:
-            reason = study.missing(suite.dataset, *expectation.columns) or ""
+            reason = study.missing(suite.dataset, *expectation.required_columns) or ""
             result = Evaluation(NOT_APPLICABLE, message=reason)
         outcomes.append(_outcome(suite, expectation, result, frame))
     return outcomes
@@ -158,7 +167,20 @@ def _outcome(
         message=result.message or describe(expectation, result),
         title=title(expectation),
         unexpected=unexpected,
+        unexpected_values=_value_records(expectation, result, frame),
     )
+
+
+def _value_records(
+    expectation: Expectation, result: Evaluation, frame: pl.DataFrame | None
+) -> tuple[tuple[Any, int], ...]:
+    """Each distinct value outside the set with how many records hold it (sorted by value)."""
+    if frame is None or not result.unexpected_values:
+        return ()
+    column = expectation.columns[0]
+    counts = frame.group_by(column).len().filter(pl.col(column).is_in(list(result.unexpected_values)))
+    found = dict(counts.iter_rows())
+    return tuple((value, int(found.get(value, 0))) for value in result.unexpected_values)
 
 
 def title(expectation: Expectation) -> str:
@@ -175,6 +197,8 @@ def describe(expectation: Expectation, result: Evaluation) -> str:
     subject = title(expectation)
     if result.status == PASSED:
         return subject
+    if result.unexpected_values:
+        return f"{subject}: {result.unexpected_count} distinct values outside the set"
     if result.unexpected_count is not None:
         return f"{subject}: {result.unexpected_count} of {result.element_count} rows unexpected"
     if result.observed_value is not None:

@@ -75,6 +75,20 @@ class Expectation:
             return (self.kwargs["column"],)
         return ()
 
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        """The columns it reads and those its row_condition reads: without one it is not applicable."""
+        text = self.kwargs.get("row_condition")
+        if not isinstance(text, str):
+            return self.columns
+        from audit.expectations.row_condition import UnsupportedCondition, parse_condition
+
+        try:
+            _, condition = parse_condition(text)
+        except UnsupportedCondition:
+            condition = ()  # reported as a suite-file error when the native engine reads the kwargs
+        return tuple(dict.fromkeys([*self.columns, *condition]))
+
 
 @dataclass(frozen=True)
 class Suite:
