@@ -40,7 +40,7 @@ def _render_console(document: dict) -> None:
     source = f" ({document['cutoff_source']})" if document["cutoff_source"] else ""
     console.print(f"data cut-off: {cutoff}{source}")
     for note in document["notes"]:
-        console.print(f"note: {note}")
+        console.print(f"note: {note}", soft_wrap=True)
 
 
 @app.command("inspect")

@@ -62,7 +62,7 @@ def render(result: AuditResult, options: ReportOptions) -> str:
     trail = result.trail
     console.print(f"trial-audit {trail.tool_version}  snapshot {trail.snapshot}  cut-off {trail.cutoff or 'none'}")
     for note in trail.notes:
-        console.print(f"note: {note}")
+        console.print(f"note: {note}", soft_wrap=True)
     console.print(_summary_table(result))
     for rule in result.results:
         if rule.status == FAILED and rule.findings:
