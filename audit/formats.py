@@ -78,6 +78,7 @@ class LoadedDataset:
     labels: dict[str, str] = field(default_factory=dict)
     dataset_label: str | None = None
     encoding: str | None = None
+    notes: tuple[str, ...] = ()  # what the reader could not read as declared
 
 
 def read_dataset(path: Path, encoding: str | None = None, *, keep_na_text: bool = False) -> LoadedDataset:
@@ -185,11 +186,32 @@ def _json_schema(columns: list[dict], path: Path) -> tuple[dict[str, pl.DataType
     return schema, labels
 
 
-def _frame_from_rows(rows: list, schema: dict[str, pl.DataType], path: Path) -> pl.DataFrame:
+def _frame_from_rows(rows: list, schema: dict[str, pl.DataType], path: Path) -> tuple[pl.DataFrame, list[str]]:
     width = len(schema)
     if any(len(row) != width for row in rows):
         raise SnapshotError(f"a row does not have the {width} values its columns declare", file=path)
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    try:
+        return pl.DataFrame(rows, schema=schema, orient="row"), []
+    except (pl.exceptions.ComputeError, TypeError, OverflowError):
+        return _frame_through_text(rows, schema, path)
+
+
+def _frame_through_text(rows: list, schema: dict[str, pl.DataType], path: Path) -> tuple[pl.DataFrame, list[str]]:
+    """Rows whose values do not all fit the declared types: a blank ("") is missing, other misfits keep the text."""
+    text = pl.DataFrame(rows, schema={name: pl.String for name in schema}, orient="row", strict=False)
+    notes: list[str] = []
+    casts = []
+    for name, dtype in schema.items():
+        if dtype == pl.String:
+            continue
+        stripped = pl.col(name).str.strip_chars()
+        value = stripped.str.to_lowercase() == "true" if dtype == pl.Boolean else stripped.cast(dtype, strict=False)
+        misfits = text.select((stripped.is_not_null() & (stripped != "") & value.is_null()).sum()).item()
+        if misfits:
+            notes.append(f"kept {path.name} column {name} as text: {misfits} values are not {_json_type(dtype)}")
+        else:
+            casts.append(pl.when(stripped == "").then(None).otherwise(value).alias(name))
+    return text.with_columns(casts), notes
 
 
 def _read_dataset_json(path: Path, options: ReadOptions) -> LoadedDataset:
@@ -198,8 +220,8 @@ def _read_dataset_json(path: Path, options: ReadOptions) -> LoadedDataset:
     if not isinstance(document, dict) or "columns" not in document:
         raise NotADatasetError("not a Dataset-JSON 1.1 document (no 'columns')", file=path)
     schema, labels = _json_schema(document["columns"], path)
-    frame = _frame_from_rows(document.get("rows", []), schema, path)
-    return LoadedDataset(frame.lazy(), labels, document.get("label"), encoding)
+    frame, notes = _frame_from_rows(document.get("rows", []), schema, path)
+    return LoadedDataset(frame.lazy(), labels, document.get("label"), encoding, tuple(notes))
 
 
 def _read_dataset_ndjson(path: Path, options: ReadOptions) -> LoadedDataset:
@@ -210,8 +232,8 @@ def _read_dataset_ndjson(path: Path, options: ReadOptions) -> LoadedDataset:
         raise NotADatasetError("not a Dataset-JSON 1.1 NDJSON file (first line has no 'columns')", file=path)
     schema, labels = _json_schema(header["columns"], path)
     rows = [json.loads(line) for line in lines[1:] if line.strip()]
-    frame = _frame_from_rows(rows, schema, path)
-    return LoadedDataset(frame.lazy(), labels, header.get("label"), encoding)
+    frame, notes = _frame_from_rows(rows, schema, path)
+    return LoadedDataset(frame.lazy(), labels, header.get("label"), encoding, tuple(notes))
 
 
 def _read_parquet(path: Path, options: ReadOptions) -> LoadedDataset:

@@ -136,6 +136,7 @@ def _read_part(path: Path, options: LoadOptions, notes: list[str]) -> _Part | No
         return None
     if loaded.encoding and loaded.encoding not in (UTF8, "utf-8-sig") and not options.encoding:
         notes.append(f"read {path.name} as {loaded.encoding} (not valid UTF-8)")
+    notes.extend(loaded.notes)
     frame, column_notes = normalised(loaded.frame, path.name)
     notes.extend(column_notes)
     return _Part(path, frame, loaded)

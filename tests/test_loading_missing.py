@@ -70,3 +70,22 @@ def test_keep_na_text_flag_reaches_the_loader_from_the_command_line(tmp_path: Pa
     kept = CliRunner().invoke(app, ["inspect", str(tmp_path), "--format", "json", "--keep-na-text"])
     assert json.loads(default.output)["datasets"][0]["invalid_dates"] == 0
     assert json.loads(kept.output)["datasets"][0]["invalid_dates"] == 1  # "NA" is then text, not a date
+
+
+def test_dataset_json_blank_in_a_number_column_is_missing(tmp_path: Path) -> None:
+    document = {"columns": [{"name": "USUBJID", "dataType": "string"}, {"name": "AESEQ", "dataType": "integer"},
+                            {"name": "AETOXGR", "dataType": "integer"}],
+                "rows": [["S-1", 1, ""], ["S-2", 2, " "], ["S-3", 3, 4]]}
+    (tmp_path / "ae.json").write_text(json.dumps(document), encoding="utf-8")
+    study = load_study(tmp_path)
+    assert study.frame("AE").collect()["AETOXGR"].to_list() == [None, None, 4]
+    assert study.notes == ()
+
+
+def test_dataset_json_text_in_a_number_column_is_kept_as_text_with_a_note(tmp_path: Path) -> None:
+    document = {"columns": [{"name": "USUBJID", "dataType": "string"}, {"name": "AETOXGR", "dataType": "integer"}],
+                "rows": [["S-1", "grade 2"], ["S-2", 3]]}
+    (tmp_path / "ae.json").write_text(json.dumps(document), encoding="utf-8")
+    study = load_study(tmp_path)
+    assert study.frame("AE").collect()["AETOXGR"].to_list() == ["grade 2", "3"]
+    assert study.notes == ("kept ae.json column AETOXGR as text: 1 values are not integer",)
