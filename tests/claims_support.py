@@ -100,3 +100,32 @@ def claims_file(*claims: dict, groupings: dict | None = None, **settings):
     if settings:
         document["endpoints"] = settings
     return parse_claims(document, "test-claims.yaml")
+
+
+TWOARM = Path(__file__).resolve().parent / "fixtures" / "reference" / "twoarm"
+
+
+def write_twoarm_snapshot(folder: Path, dataset: str = "veteran_trt") -> Path:
+    """An ADSL/ADTTE snapshot of one R two-arm reference dataset: TRT01P the arm, STRATA1 the R stratum."""
+    source = pl.read_csv(TWOARM / f"{dataset}.csv", schema_overrides={"strat": pl.String})
+    subjects = [f"R{i:04d}" for i in range(1, source.height + 1)]
+    adsl = pl.DataFrame({"USUBJID": subjects, "TRT01P": source["arm"], "STRATA1": source["strat"],
+                         "ITTFL": ["Y"] * source.height})
+    adtte = pl.DataFrame({"USUBJID": subjects, "PARAMCD": ["OS"] * source.height,
+                          "AVAL": source["time"].cast(pl.Float64), "CNSR": 1 - source["event"]})
+    folder.mkdir(parents=True, exist_ok=True)
+    write_dataset(adsl, folder / "adsl.parquet", "ADSL")
+    write_dataset(adtte, folder / "adtte.parquet", "ADTTE")
+    return folder
+
+
+def write_response_snapshot(folder: Path, arms: dict[str, tuple[int, int]]) -> Path:
+    """ADSL and ADRS with k of n responders (BOR PR) per arm, e.g. {"E": (56, 70), "C": (48, 80)}."""
+    rows = [(f"{arm}{i:03d}", arm, "PR" if i < k else "PD") for arm, (k, n) in arms.items() for i in range(n)]
+    subjects, arm_of, bor = (list(column) for column in zip(*rows, strict=True))
+    folder.mkdir(parents=True, exist_ok=True)
+    write_dataset(pl.DataFrame({"USUBJID": subjects, "TRT01P": arm_of, "ITTFL": ["Y"] * len(rows)}),
+                  folder / "adsl.parquet", "ADSL")
+    write_dataset(pl.DataFrame({"USUBJID": subjects, "PARAMCD": ["BOR"] * len(rows), "AVALC": bor}),
+                  folder / "adrs.parquet", "ADRS")
+    return folder

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import product
 from types import ModuleType
 
-from audit.claims import measures
+from audit.claims import comparisons, measures
 from audit.claims.endpoints import endpoint_data
 from audit.claims.model import Claim, ClaimsFile
 from audit.derive import NotApplicable
@@ -27,6 +27,7 @@ CONVENTIONAL: dict[str, dict[str, str]] = {
     "km_median": {"median": "r_sas", "ci": "bc_loglog_r", "month": "30.4375"},
     "median_followup": {"followup": "reverse_km", "month": "30.4375"},
     "ranking": {"by": "subjects"},
+    **comparisons.CONVENTIONAL,
 }
 
 
@@ -71,9 +72,12 @@ def method_labels() -> dict[str, str]:
     return labels
 
 
-def dimensions(measure_type: str, claim: Claim) -> dict[str, tuple[str, ...]]:
-    """The method dimensions of a measure, each with its catalogue of names."""
+def dimensions(measure_type: str, claim: Claim, stratified: bool = False) -> dict[str, tuple[str, ...]]:
+    """The method dimensions of a measure, each with its catalogue of names (stratified: arms have strata)."""
     from audit.stats import binomial, followup, median, units
+
+    if measure_type in comparisons.COMPUTED:
+        return comparisons.comparison_dimensions(measure_type, claim, stratified)
 
     months = tuple(units.MONTH_LENGTHS)
     has_ci = claim.ci is not None
@@ -110,15 +114,19 @@ def _combinations(dims: dict[str, tuple[str, ...]]) -> list[dict[str, str]]:
 
 
 def _printed_parts(claim: Claim) -> tuple[str, ...]:
-    from audit.claims.printed import number_text, range_texts
+    """Estimate, CI limits, count and p as compared: numbers as printed, NR for not reached."""
+    from audit.claims.printed import printed_bounds, printed_p, printed_value
 
-    value = number_text(claim.text)
+    value = printed_p(claim.text) if claim.measure.type == "p_value" else printed_value(claim.text)
     if value is None:
         raise NotApplicable(f"no number in the printed figure {claim.text!r}")
-    bounds = range_texts(claim.ci) if claim.ci else None
+    bounds = printed_bounds(claim.ci) if claim.ci else None
     if claim.ci and bounds is None:
         raise NotApplicable(f"cannot read the CI {claim.ci!r} as two numbers")
-    return (value, *(bounds or ())) + ((claim.count,) if claim.count else ())
+    p = printed_p(claim.p) if claim.p else None
+    if claim.p and p is None:
+        raise NotApplicable(f"cannot read the p-value {claim.p!r}")
+    return (value, *(bounds or ())) + ((claim.count,) if claim.count else ()) + ((p,) if p else ())
 
 
 def _proportion(study: Study, claim: Claim, claims: ClaimsFile, method: dict[str, str]):
@@ -131,7 +139,8 @@ def _proportion(study: Study, claim: Claim, claims: ClaimsFile, method: dict[str
         numerator = measures.ae_subjects(study, m.adverse_event, claims.groupings)
     else:
         raise NotApplicable("the proportion names neither a response nor an adverse_event numerator")
-    c = measures.counted(study, numerator, method["denominator"])
+    c = (measures.counted(study, numerator, method["denominator"]) if m.arm is None
+         else comparisons.counted_in_arm(study, numerator, method["denominator"], _arms(study, claims), m.arm))
     values: list[float | str | None] = [100.0 * c.k / c.n if c.n else None]
     if "binomial" in method:
         lo, hi = binomial_ci(c.k, c.n, method["binomial"])
@@ -143,6 +152,11 @@ def _proportion(study: Study, claim: Claim, claims: ClaimsFile, method: dict[str
 
 def _count(study: Study, claim: Claim, claims: ClaimsFile, method: dict[str, str]):
     m = claim.measure
+    if m.arm is not None:
+        numerator = (measures.ae_subjects(study, m.adverse_event, claims.groupings) if m.adverse_event
+                     else measures.population(study, method["denominator"]))
+        c = comparisons.counted_in_arm(study, numerator, method["denominator"], _arms(study, claims), m.arm)
+        return (float(c.k),), c.sources
     if m.adverse_event is not None:
         c = measures.counted(study, measures.ae_subjects(study, m.adverse_event, claims.groupings),
                              method["denominator"])
@@ -160,20 +174,41 @@ class _EndpointCache:
     """Endpoint data and Kaplan-Meier tables, computed once per verification."""
 
     def __init__(self, study: Study, claims: ClaimsFile) -> None:
-        self.study, self.claims, self._data, self._km = study, claims, {}, {}
+        self.study, self.claims, self._data, self._km, self._arms = study, claims, {}, {}, None
+        self._memo: dict[tuple, object] = {}
 
-    def data(self, endpoint: str):
-        if endpoint not in self._data:
-            self._data[endpoint] = endpoint_data(self.study, endpoint, self.claims.endpoints)
-        return self._data[endpoint]
+    def remember(self, key: tuple, compute: Callable):
+        """compute() once per key and verification (Cox fits are shared by every method and claim)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
-    def km(self, endpoint: str):
+    def arms(self):
+        if self._arms is None:
+            self._arms = _arms(self.study, self.claims)
+        return self._arms
+
+    def data(self, endpoint: str, arm: str | None = None):
+        if (endpoint, arm) not in self._data:
+            if arm is None:
+                self._data[endpoint, arm] = endpoint_data(self.study, endpoint, self.claims.endpoints)
+            else:
+                self._data[endpoint, arm] = comparisons.in_arm(self.data(endpoint), self.arms(), arm)
+        return self._data[endpoint, arm]
+
+    def km(self, endpoint: str, arm: str | None = None):
         from audit.stats.km import kaplan_meier
 
-        if endpoint not in self._km:
-            data = self.data(endpoint)
-            self._km[endpoint] = kaplan_meier(data.time, data.event)
-        return self._km[endpoint]
+        if (endpoint, arm) not in self._km:
+            data = self.data(endpoint, arm)
+            self._km[endpoint, arm] = kaplan_meier(data.time, data.event)
+        return self._km[endpoint, arm]
+
+
+def _arms(study: Study, claims: ClaimsFile):
+    from audit.claims.arms import study_arms
+
+    return study_arms(study, claims.arms)
 
 
 def _months(days: float | None, month: str) -> float | None:
@@ -185,18 +220,18 @@ def _months(days: float | None, month: str) -> float | None:
 def _km_median(cache: _EndpointCache, claim: Claim, method: dict[str, str]):
     from audit.stats.median import km_median, median_ci
 
-    km = cache.km(claim.measure.endpoint)
+    km = cache.km(claim.measure.endpoint, claim.measure.arm)
     values = [_months(km_median(km, rule=method["median"]), method["month"])]
     if "ci" in method:
         lo, hi = median_ci(km, method["ci"], median_rule=method["median"])
         values += [_months(lo, method["month"]), _months(hi, method["month"])]
-    return tuple(values), (cache.data(claim.measure.endpoint).source,)
+    return tuple(values), (cache.data(claim.measure.endpoint, claim.measure.arm).source,)
 
 
 def _followup(cache: _EndpointCache, claim: Claim, method: dict[str, str]):
     from audit.stats.followup import median_followup
 
-    data = cache.data(claim.measure.endpoint)
+    data = cache.data(claim.measure.endpoint, claim.measure.arm)
     try:
         days = median_followup(data.time, data.event, method["followup"], entry=list(data.entry),
                                cutoff=data.cutoff)
@@ -218,7 +253,7 @@ def _ranking_parts(claim: Claim) -> tuple[str, ...]:
 def recompute(study: Study, claim: Claim, claims: ClaimsFile, cache: _EndpointCache) -> Recomputation:
     """Every candidate recomputation of one claim (date ranges are handled by the verifier)."""
     kind = claim.measure.type
-    dims = dimensions(kind, claim)
+    dims = dimensions(kind, claim, bool(claims.arms and claims.arms.strata))
     conventional = {k: v[0] for k, v in dims.items()} | {
         k: v for k, v in CONVENTIONAL.get(kind, {}).items() if k in dims
     }
@@ -229,6 +264,11 @@ def recompute(study: Study, claim: Claim, claims: ClaimsFile, cache: _EndpointCa
         "km_median": lambda m: _km_median(cache, claim, m),
         "median_followup": lambda m: _followup(cache, claim, m),
         "ranking": lambda m: _ranking(study, claim, claims, m),
+        "landmark_rate": lambda m: comparisons.landmark(cache, claim, m),
+        "hazard_ratio": lambda m: comparisons.hazard_ratio(cache, claim, m),
+        "p_value": lambda m: comparisons.p_value(cache, claim, m),
+        **{k: (lambda m: comparisons.rate_comparison(study, cache, claim, claims, m))
+           for k in ("rate_difference", "odds_ratio", "relative_risk")},
     }[kind]
     printed = _ranking_parts(claim) if kind == "ranking" else (
         ("0",) if kind == "none" else _printed_parts(claim))
@@ -237,12 +277,15 @@ def recompute(study: Study, claim: Claim, claims: ClaimsFile, cache: _EndpointCa
     for method in _combinations(dims) or [{}]:
         try:
             values, notes, *counts = compute(method)
+        except comparisons.RedundantMethod:
+            continue
         except NotApplicable:
             if method == conventional:
                 raise
             continue  # an alternative denominator the snapshot lacks
-        candidates.append(Candidate(
-            method, _label(method, labels, conventional), values, counts[0] if counts else None))
+        label = (comparisons.comparison_label(kind, method) if kind in comparisons.COMPUTED
+                 else _label(method, labels, conventional))
+        candidates.append(Candidate(method, label, values, counts[0] if counts else None))
         if method == conventional or not sources:
             sources = list(notes)
     return Recomputation(printed, tuple(candidates), conventional, dims, tuple(sources))

@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import Literal
 
 from audit.claims.model import Claim, ClaimsFile
-from audit.claims.printed import at_precision, number_text, range_texts
+from audit.claims.printed import NOT_REACHED, at_precision, number_text, printed_bounds, printed_value, range_texts
 
 Severity = Literal["inconsistent", "warning", "info"]
 
@@ -59,10 +59,11 @@ def grim_message(percent: str, n: int) -> str:
             f"nearest possible {' or '.join(options)}")
 
 
-def study_size(claims: ClaimsFile) -> int | None:
-    """n from the claims file: the first subject count that is not an adverse-event count."""
+def study_size(claims: ClaimsFile, arm: str | None = None) -> int | None:
+    """n from the claims file: the first subject count (of the arm, if given) that is not an AE count."""
     for claim in claims.claims:
-        if claim.measure.type == "count" and claim.measure.adverse_event is None:
+        if (claim.measure.type == "count" and claim.measure.adverse_event is None
+                and claim.measure.arm == arm):
             text = number_text(claim.text)
             if text and text.isdigit():
                 return int(text)
@@ -87,11 +88,13 @@ def _percent_checks(claim: Claim, n: int) -> list[Check]:
 
 
 def _ci_contains(claim: Claim) -> list[Check]:
-    estimate, bounds = number_text(claim.text), range_texts(claim.ci or "")
-    if estimate is None or bounds is None:
+    """The CI must contain its estimate; a limit printed NR (not reached) is unbounded above."""
+    estimate, bounds = printed_value(claim.text), printed_bounds(claim.ci or "")
+    if estimate is None or bounds is None or estimate == NOT_REACHED or bounds[0] == NOT_REACHED:
         return []
-    lo, hi = (Fraction(b) for b in bounds)
-    if lo <= Fraction(estimate) <= hi:
+    lo = Fraction(bounds[0])
+    hi = None if bounds[1] == NOT_REACHED else Fraction(bounds[1])
+    if lo <= Fraction(estimate) and (hi is None or Fraction(estimate) <= hi):
         return []
     return [Check(claim.id, "ci_contains", "inconsistent",
                   f"the CI {bounds[0]}-{bounds[1]} does not contain the estimate {estimate}")]
@@ -126,8 +129,8 @@ def _binomial_methods(claim: Claim, n: int) -> list[Check]:
 
 
 def _median_ci_shape(claim: Claim) -> list[Check]:
-    estimate, bounds = number_text(claim.text), range_texts(claim.ci or "")
-    if estimate is None or bounds is None:
+    estimate, bounds = printed_value(claim.text), printed_bounds(claim.ci or "")
+    if estimate is None or bounds is None or NOT_REACHED in (estimate, *bounds):
         return []
     e, lo, hi = Fraction(estimate), Fraction(bounds[0]), Fraction(bounds[1])
     decimals = max(len(t.split(".")[1]) if "." in t else 0 for t in (estimate, *bounds))
@@ -143,13 +146,16 @@ def _median_ci_shape(claim: Claim) -> list[Check]:
 
 
 def _followup_equals_os(claims: ClaimsFile) -> list[Check]:
+    """Median follow-up printed equal to median OS of the same arm (or of all subjects)."""
     followups = [c for c in claims.claims if c.measure.type == "median_followup"]
     os_medians = [c for c in claims.claims if c.measure.type == "km_median" and c.measure.endpoint == "OS"]
     return [
         Check(fu.id, "followup_equals_median_os", "warning",
-              f"median follow-up {number_text(fu.text)} equals median OS ({os.id}): the median "
+              f"median follow-up {number_text(fu.text)} equals median OS ({os.id}"
+              + (f", arm {fu.measure.arm}" if fu.measure.arm else "") + "): the median "
               "observation time of all subjects rather than reverse Kaplan-Meier follow-up")
-        for fu in followups for os in os_medians if number_text(fu.text) == number_text(os.text)
+        for fu in followups for os in os_medians
+        if fu.measure.arm == os.measure.arm and number_text(fu.text) == number_text(os.text)
     ]
 
 
@@ -159,9 +165,14 @@ def check_claims(claims: ClaimsFile, n: int | None = None) -> list[Check]:
     checks: list[Check] = []
     for claim in claims.claims:
         kind = claim.measure.type
-        if kind == "proportion" and n:
-            checks += _percent_checks(claim, n) + _binomial_methods(claim, n)
-        if claim.ci and kind in ("proportion", "km_median"):
+        # A per-arm percentage is k of that arm's n, never of the whole study's.
+        claim_n = study_size(claims, claim.measure.arm) if getattr(claim.measure, "arm", None) else n
+        if kind == "proportion" and claim_n:
+            checks += _percent_checks(claim, claim_n) + _binomial_methods(claim, claim_n)
+        # GRIM and count checks above only for proportions of counted subjects: a Kaplan-Meier
+        # or model estimate (landmark rate, hazard ratio) is not k/n and takes any value.
+        if claim.ci and kind in ("proportion", "km_median", "landmark_rate", "hazard_ratio", "odds_ratio",
+                                 "relative_risk", "rate_difference"):
             checks += _ci_contains(claim)
         if claim.ci and kind == "km_median":
             checks += _median_ci_shape(claim)

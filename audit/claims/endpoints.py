@@ -38,6 +38,7 @@ class EndpointData:
     entry: tuple[date, ...]
     cutoff: date | None
     source: str
+    subjects: tuple[str, ...] = ()
 
 
 def _from_adtte(study: Study, endpoint: str) -> EndpointData:
@@ -53,7 +54,7 @@ def _from_adtte(study: Study, endpoint: str) -> EndpointData:
     return EndpointData(
         endpoint, frame["AVAL"].to_numpy(), (1 - frame["CNSR"]).to_numpy(),
         tuple(frame["STARTDT"].to_list()), study.cutoff,
-        f"ADTTE PARAMCD = {endpoint} (AVAL, CNSR)",
+        f"ADTTE PARAMCD = {endpoint} (AVAL, CNSR)", tuple(frame["USUBJID"].to_list()),
     )
 
 
@@ -162,7 +163,7 @@ def _from_sdtm(study: Study, endpoint: str, settings: EndpointSettings) -> Endpo
         raise NotApplicable(f"{endpoint}: no subject has a start date")
     return EndpointData(
         endpoint, frame["DAYS"].to_numpy(), frame["EVENT"].to_numpy(), tuple(frame["START"].to_list()),
-        study.cutoff, f"derived from SDTM: {note}; start at {start_note}",
+        study.cutoff, f"derived from SDTM: {note}; start at {start_note}", tuple(frame["USUBJID"].to_list()),
     )
 
 
@@ -173,4 +174,6 @@ def endpoint_data(study: Study, endpoint: Endpoint, settings: EndpointSettings) 
         raise NotApplicable("ADTTE (PARAMCD, AVAL, CNSR) is not in the snapshot")
     if adtte and settings.source != "sdtm":
         return _from_adtte(study, endpoint)
+    if endpoint not in ("PFS", "OS"):
+        raise NotApplicable(f"{endpoint} is read from ADTTE PARAMCD = {endpoint}; it is not derived from SDTM")
     return _from_sdtm(study, endpoint, settings)

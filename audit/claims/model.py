@@ -10,12 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from audit.errors import ClaimsFileError
 from audit.userfiles import read_document
 
-Endpoint = Literal["PFS", "OS"]
+Endpoint = Literal["PFS", "OS", "DOR", "TTR"]
+ARM_DESCRIPTION = "The arm (a value of the arm variable) this figure is for; none: all subjects."
 
 
 class _Strict(BaseModel):
@@ -57,6 +58,7 @@ class Proportion(_Strict):
     alternatives: list[str] = Field(
         default_factory=list, description="Other denominators the paper may have used."
     )
+    arm: str | None = Field(None, description=ARM_DESCRIPTION)
 
 
 class Count(_Strict):
@@ -66,6 +68,7 @@ class Count(_Strict):
     population: str = "ITTFL"
     adverse_event: AdverseEventCondition | None = None
     alternatives: list[str] = Field(default_factory=list)
+    arm: str | None = Field(None, description=ARM_DESCRIPTION)
 
 
 class KMMedian(_Strict):
@@ -73,6 +76,7 @@ class KMMedian(_Strict):
 
     type: Literal["km_median"]
     endpoint: Endpoint
+    arm: str | None = Field(None, description=ARM_DESCRIPTION)
 
 
 class MedianFollowup(_Strict):
@@ -80,6 +84,57 @@ class MedianFollowup(_Strict):
 
     type: Literal["median_followup"]
     endpoint: Endpoint = "OS"
+    arm: str | None = Field(None, description=ARM_DESCRIPTION)
+
+
+class LandmarkRate(_Strict):
+    """Kaplan-Meier survival at a fixed time, printed as a percentage ("12-month OS 52.3%")."""
+
+    type: Literal["landmark_rate"]
+    endpoint: Endpoint
+    time: float = Field(..., gt=0, description="The landmark, e.g. 12.")
+    unit: Literal["months", "days", "weeks", "years"] = "months"
+    arm: str | None = Field(None, description=ARM_DESCRIPTION)
+
+
+class HazardRatio(_Strict):
+    """Cox hazard ratio of the experimental arm against the reference arm (claims.arms)."""
+
+    type: Literal["hazard_ratio"]
+    endpoint: Endpoint
+
+
+class PValue(_Strict):
+    """p-value comparing the arms on an endpoint: log-rank test or a Cox model test."""
+
+    type: Literal["p_value"]
+    endpoint: Endpoint
+
+
+class _ArmComparison(_Strict):
+    """A rate compared between the experimental and the reference arm."""
+
+    response: ResponseCondition | None = None
+    adverse_event: AdverseEventCondition | None = None
+    population: str = Field("ITTFL", description="ADSL flag (ITTFL, SAFFL, EFFFL) or 'all'.")
+
+
+class RateDifference(_ArmComparison):
+    """Experimental minus reference rate, in percentage points, with its CI."""
+
+    type: Literal["rate_difference"]
+
+
+class OddsRatio(_ArmComparison):
+    """Odds ratio of the experimental against the reference arm (Mantel-Haenszel over strata)."""
+
+    type: Literal["odds_ratio"]
+
+
+class RelativeRisk(_ArmComparison):
+    """Ratio of the experimental to the reference arm's rate."""
+
+    type: Literal["relative_risk"]
 
 
 class DateRange(_Strict):
@@ -105,9 +160,13 @@ class NoneObserved(_Strict):
 
 
 Measure = Annotated[
-    Proportion | Count | KMMedian | MedianFollowup | DateRange | Ranking | NoneObserved,
+    Proportion | Count | KMMedian | MedianFollowup | DateRange | Ranking | NoneObserved | LandmarkRate
+    | HazardRatio | PValue | RateDifference | OddsRatio | RelativeRisk,
     Field(discriminator="type"),
 ]
+COMPARISONS = ("hazard_ratio", "p_value", "rate_difference", "odds_ratio", "relative_risk")
+MEASURE_TYPES = ("proportion", "count", "km_median", "median_followup", "date_range", "ranking", "none",
+                 "landmark_rate", *COMPARISONS)
 
 
 class Claim(_Strict):
@@ -115,7 +174,8 @@ class Claim(_Strict):
 
     id: str = Field(..., pattern=r"^[A-Za-z0-9_.-]+$")
     text: str = Field(..., min_length=1, description='The figure as printed: "40.8", "6.9 months".')
-    ci: str | None = Field(None, description='Its confidence interval as printed: "27.3-55.7".')
+    ci: str | None = Field(None, description='Its confidence interval as printed: "27.3-55.7", "20.5-NR".')
+    p: str | None = Field(None, description='A p-value printed with it: "0.0010", "<0.001".')
     count: str | None = Field(None, description='A count printed beside a percentage: "31".')
     measure: Measure
     method: dict[str, str] | None = Field(
@@ -133,6 +193,17 @@ class EndpointSettings(_Strict):
     source: Literal["auto", "adtte", "sdtm"] = "auto"
 
 
+class ArmSettings(_Strict):
+    """The randomised arms: which variable holds them, the reference arm and the stratification factors."""
+
+    variable: str | None = Field(
+        None, description="ADSL (or DM) variable of the arm; default: the first of TRT01P, TRT01A, ARM."
+    )
+    reference: str | None = Field(None, description="The control arm, e.g. Chemotherapy.")
+    experimental: str | None = Field(None, description="The arm compared with it; default: the other arm.")
+    strata: list[str] = Field(default_factory=list, description="ADSL variables randomisation was stratified by.")
+
+
 class ClaimsFile(_Strict):
     """A study's published figures, with the groupings and settings they rely on."""
 
@@ -142,6 +213,7 @@ class ClaimsFile(_Strict):
         default_factory=dict, description="Named sets of AE terms, e.g. myelosuppression."
     )
     endpoints: EndpointSettings = Field(default_factory=EndpointSettings)
+    arms: ArmSettings | None = Field(None, description="The arms, for per-arm figures and comparisons.")
     claims: list[Claim] = Field(..., min_length=1)
 
     @field_validator("claims")
@@ -153,6 +225,13 @@ class ClaimsFile(_Strict):
                 raise ValueError(f"claim id {claim.id!r} is given twice")
             seen.add(claim.id)
         return claims
+
+    @model_validator(mode="after")
+    def _comparisons_name_a_reference(self) -> ClaimsFile:
+        compared = [c.id for c in self.claims if c.measure.type in COMPARISONS]
+        if compared and (self.arms is None or self.arms.reference is None):
+            raise ValueError(f"claim {compared[0]!r} compares arms: give arms.reference (the control arm)")
+        return self
 
 
 def claims_schema() -> dict:
@@ -170,7 +249,7 @@ def _location(error: dict, document: dict) -> tuple[str | None, str]:
         if index < len(claims) and isinstance(claims[index], dict):
             claim_id = claims[index].get("id") or f"#{index + 1}"
         loc = loc[2:]
-    kinds = {"proportion", "count", "km_median", "median_followup", "date_range", "ranking", "none"}
+    kinds = set(MEASURE_TYPES)
     return claim_id, ".".join(p for p in loc if p not in kinds) or "(top level)"
 
 

@@ -74,3 +74,41 @@ def split_date_range(text: str) -> tuple[str, str] | None:
     """The two dates of a printed window: "2018-11-19 to 2021-03-17"."""
     found = re.findall(DATE, text, flags=re.IGNORECASE)
     return (found[0], found[1]) if len(found) >= 2 else None
+
+
+# A median or CI limit a paper prints as not reached / not estimable: R survival leaves it NA.
+NOT_REACHED = "NR"
+_NOT_REACHED = r"(?:NR|NE|NA|not\s{1,3}reached|not\s{1,3}estimable|not\s{1,3}evaluable)"
+_SIGNED = rf"[-−]?{NUMBER}"
+_VALUE = rf"(?:{_SIGNED}|\b{_NOT_REACHED}\b)"
+_VALUE_RE = re.compile(_VALUE, re.IGNORECASE)
+_BOUNDS_RE = re.compile(rf"({_VALUE})\s{{0,3}}%?\s{{0,3}}(?:-|–|—|to|,)\s{{0,3}}({_VALUE})", re.IGNORECASE)
+_P_RE = re.compile(r"([<>≤≥]|<=|>=)?\s{0,3}(\d?\.\d+|\d(?:\.\d+)?(?:e-\d{1,3})?)", re.IGNORECASE)
+
+
+def _value_text(found: str) -> str:
+    """A matched value as compared: NR for every not-reached spelling, numbers with a plain minus."""
+    if re.fullmatch(_NOT_REACHED, found, flags=re.IGNORECASE):
+        return NOT_REACHED
+    return found.replace("·", ".").replace("−", "-")
+
+
+def printed_value(text: str) -> str | None:
+    """The first value of a printed figure, signed, or NR: "-5.2 points" -> "-5.2", "not reached" -> "NR"."""
+    found = _VALUE_RE.search(text)
+    return _value_text(found.group(0)) if found else None
+
+
+def printed_bounds(text: str) -> tuple[str, str] | None:
+    """The two limits of a printed interval, each a signed number or NR: "20.5-NR" -> ("20.5", "NR")."""
+    found = _BOUNDS_RE.search(text)
+    return (_value_text(found.group(1)), _value_text(found.group(2))) if found else None
+
+
+def printed_p(text: str) -> str | None:
+    """A printed p-value with its relation, if any: "p < 0.001" -> "<0.001", "P = 0.0010" -> "0.0010"."""
+    found = _P_RE.search(text.replace(",", "."))
+    if not found:
+        return None
+    relation = {"≤": "<=", "≥": ">="}.get(found.group(1) or "", found.group(1) or "")
+    return relation + found.group(2)

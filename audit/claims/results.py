@@ -80,7 +80,8 @@ class ClaimVerdict:
         closest = self.closest
         if closest is None:
             return label
-        return f"{label}: closest is {closest.label} giving {closest.shown()} (gap {closest.gap:g})"
+        gap = "" if closest.gap is None else f" (gap {closest.gap:g})"
+        return f"{label}: closest is {closest.label} giving {closest.shown()}{gap}"
 
 
 @dataclass(frozen=True)

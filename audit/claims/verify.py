@@ -14,7 +14,7 @@ from audit.claims import measures
 from audit.claims.catalogue import Candidate, _EndpointCache, dimensions, recompute
 from audit.claims.consistency import check_claims, grim_message
 from audit.claims.model import Claim, ClaimsFile
-from audit.claims.printed import at_precision, parse_date, split_date_range
+from audit.claims.printed import NOT_REACHED, at_precision, parse_date, split_date_range
 from audit.claims.results import ClaimVerdict, MethodResult, VerificationResult
 from audit.derive import NotApplicable
 from audit.errors import ClaimsFileError
@@ -36,14 +36,42 @@ def _declared(claim: Claim, dims: dict[str, tuple[str, ...]], file: str) -> dict
 
 
 def _compare(printed: str, value: float | str | None) -> tuple[bool, float | None, str]:
-    """Does a recomputed part reproduce a printed part; its gap; its display text."""
+    """Does a recomputed part reproduce a printed part; its gap; its display text.
+
+    A printed NR (not reached, not estimable) is reproduced exactly by a limit
+    the method leaves undefined, as R survival leaves it NA; a printed "<0.001"
+    by any p below 0.001.
+    """
     from audit.stats.precision import matches
 
+    if printed == NOT_REACHED:
+        return value is None, 0.0 if value is None else None, NOT_REACHED if value is None else (
+            value if isinstance(value, str) else at_precision(value, "0.0"))
     if isinstance(value, str) or value is None:
         shown = "NA" if value is None else value
         return value is not None and value == printed, None, shown
+    relation = next((r for r in ("<=", ">=", "<", ">") if printed.startswith(r)), None)
+    if relation:
+        return _compare_bound(printed, relation, value)
     gap = abs(value - float(printed))
     return matches(printed, value), gap, at_precision(value, printed)
+
+
+def _compare_bound(printed: str, relation: str, value: float) -> tuple[bool, float | None, str]:
+    """A printed "<0.001" (or <=, >, >=): the value must lie on that side of the bound."""
+    bound = float(printed[len(relation):])
+    holds = {"<": value < bound, "<=": value <= bound, ">": value > bound, ">=": value >= bound}[relation]
+    return holds, 0.0 if holds else abs(value - bound), _p_shown(value, printed[len(relation):])
+
+
+def _p_shown(value: float, bound: str) -> str:
+    """A p-value shown with two significant digits, at least as many decimals as the printed bound."""
+    import math
+
+    if value <= 0 or not math.isfinite(value):
+        return at_precision(value, bound)
+    decimals = max(len(bound.split(".")[1]) if "." in bound else 0, 1 - math.floor(math.log10(value)))
+    return at_precision(value, "0." + "0" * decimals) if decimals <= 8 else f"{value:.1e}"
 
 
 def _display(claim: Claim, values: list[str]) -> str:
@@ -52,11 +80,13 @@ def _display(claim: Claim, values: list[str]) -> str:
         return ", ".join(values)
     if claim.measure.type == "none":
         return "none" if values[0] == "0" else f"{values[0]} subjects"
-    shown = values[0] + ("%" if claim.measure.type == "proportion" else "")
+    shown = values[0] + ("%" if claim.measure.type in ("proportion", "landmark_rate") else "")
     if claim.count:
-        shown = f"{values[-1]} ({shown})"
+        shown = f"{values[-1 - bool(claim.p)]} ({shown})"
     if claim.ci:
         shown += f" ({values[1]}-{values[2]})"
+    if claim.p:
+        shown += f", p {values[-1]}"
     return shown
 
 
@@ -104,7 +134,8 @@ def _printed_text(claim: Claim) -> str:
     text = claim.text
     if claim.count:
         text = f"{claim.count} ({text})"
-    return f"{text} (95% CI {claim.ci})" if claim.ci else text
+    text = f"{text} (95% CI {claim.ci})" if claim.ci else text
+    return f"{text}, p {claim.p}" if claim.p else text
 
 
 def _date_range(study: Study, claim: Claim) -> ClaimVerdict:
@@ -141,7 +172,8 @@ def _verify_one(study: Study, claim: Claim, claims: ClaimsFile, cache: _Endpoint
             raise ClaimsFileError("a date range takes no method", file=file,
                                   field=f"claims[{claim.id}].method")
         return _date_range(study, claim)
-    declared = _declared(claim, dimensions(claim.measure.type, claim), file)
+    stratified = bool(claims.arms and claims.arms.strata)
+    declared = _declared(claim, dimensions(claim.measure.type, claim, stratified), file)
     recomputation = recompute(study, claim, claims, cache)
     reference = recomputation.conventional | declared
     results = [_method_result(c, recomputation.printed, claim) for c in recomputation.candidates]

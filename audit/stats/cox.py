@@ -69,16 +69,16 @@ def cox_hazard_ratio(time: Sequence[float] | np.ndarray, event: Sequence[int] | 
 
 def _newton(likelihood: _PHRegLikelihood | _ExactLikelihood, max_iter: int = 50) -> tuple[float, bool]:
     """Newton-Raphson on the one log-HR with step halving, to |step| < 1e-12 (R's coxph: 1e-9 on loglik)."""
-    beta = 0.0
+    beta, current = 0.0, likelihood.loglike(0.0)
     for _ in range(max_iter):
         step = likelihood.score(beta) / likelihood.information(beta)
-        candidate = beta + step
-        while likelihood.loglike(candidate) < likelihood.loglike(beta) - 1e-12 and abs(step) > 1e-12:
-            step /= 2
-            candidate = beta + step
-        beta = candidate
         if abs(step) < 1e-12:
             return beta, True
+        candidate = likelihood.loglike(beta + step)
+        while candidate < current - 1e-12 and abs(step) > 1e-12:
+            step /= 2
+            candidate = likelihood.loglike(beta + step)
+        beta, current = beta + step, candidate
     return beta, False
 
 
