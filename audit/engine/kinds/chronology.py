@@ -37,6 +37,9 @@ class Chronology(CheckBase):
     relation: Literal["<=", "<", "="] = Field("<=", description="Between consecutive items: on/before, strictly "
                                                                 "before, or the same date.")
     skip: list[str] = Field(default_factory=list, description="Columns '*DTC' leaves out.")
+    collection_dates: bool = Field(False, description="Let '*DTC' include the collection date --DTC of an events or "
+                                                      "interventions domain (one with --STDTC); by default only "
+                                                      "event dates are read.")
     report_uncertain: bool = Field(True, description="Report 'cannot confirm order' (info) for overlapping "
                                                      "intervals.")
 
@@ -60,6 +63,8 @@ def _expand(item: str, params: Chronology, target: Target) -> list[_Date]:
     suffix = f" {match['sign']} {match['days']} days" if days else ""
     if name == EVERY_OWN_DATE:
         columns = [c for c in target.own_date_columns if c not in params.skip]
+        if not params.collection_dates:
+            columns = [c for c in columns if not is_collection_date(c, target.own_date_columns)]
         return [_column(c, shift, suffix, target) for c in columns]
     if name.startswith("@"):
         anchor = target.anchors.get(name[1:])
@@ -68,6 +73,15 @@ def _expand(item: str, params: Chronology, target: Target) -> list[_Date]:
         value = pl.lit(anchor + shift, dtype=pl.Date)
         return [_Date(f"{name[1:]} ({anchor.isoformat()}){suffix}", value, value, None)]
     return [_column(name, shift, suffix, target)]
+
+
+def is_collection_date(column: str, own_dates: tuple[str, ...]) -> bool:
+    """Whether a column is the collection date --DTC of an events or interventions domain.
+
+    A domain with --STDTC records events or interventions, whose --DTC says when the record was
+    collected, not when the event happened (SDTMIG 3.4 section 4.4); in findings --DTC is the event.
+    """
+    return column.endswith("DTC") and not column.endswith(("STDTC", "ENDTC")) and f"{column[:-3]}STDTC" in own_dates
 
 
 def _column(column: str, shift: timedelta, suffix: str, target: Target) -> _Date:
