@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import polars as pl
 import pytest
 
 from audit.errors import AuditInputError
@@ -81,3 +82,14 @@ def test_cli_and_native_runs_never_import_great_expectations(snapshots):
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_gx_reports_every_distinct_value_outside_the_set_not_only_its_first_twenty(tmp_path):
+    from tests.expectation_support import expectation, run_one
+
+    tests = [f"T{i:02d}" for i in range(25)]
+    frame = pl.DataFrame({"USUBJID": "S1", "LBSEQ": range(1, 26), "LBTESTCD": tests})
+    record = expectation("expect_column_distinct_values_to_be_in_set", column="LBTESTCD", value_set=["WBC"])
+    native, gx = (run_one(tmp_path / engine, frame, record, engine=engine, dataset="LB") for engine in ("native", "gx"))
+    assert gx.unexpected_count == 25
+    assert gx.unexpected_values == native.unexpected_values == tuple((t, 1) for t in tests)

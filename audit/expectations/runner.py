@@ -167,20 +167,25 @@ def _outcome(
         message=result.message or describe(expectation, result),
         title=title(expectation),
         unexpected=unexpected,
-        unexpected_values=_value_records(expectation, result, frame),
+        unexpected_values=_value_records(suite, expectation, result, frame),
     )
 
 
 def _value_records(
-    expectation: Expectation, result: Evaluation, frame: pl.DataFrame | None
+    suite: Suite, expectation: Expectation, result: Evaluation, frame: pl.DataFrame | None
 ) -> tuple[tuple[Any, int], ...]:
     """Each distinct value outside the set with how many records hold it (sorted by value)."""
     if frame is None or not result.unexpected_values:
         return ()
     column = expectation.columns[0]
-    counts = frame.group_by(column).len().filter(pl.col(column).is_in(list(result.unexpected_values)))
+    values = result.unexpected_values
+    if result.unexpected_count is not None and len(values) < result.unexpected_count:
+        # GX lists at most 20 distinct values; every one is reported, so read them off the data.
+        check = native.build_check(expectation, suite, frame)
+        values = check.unexpected_values if isinstance(check, native.TableCheck) and check.unexpected_values else values
+    counts = frame.group_by(column).len().filter(pl.col(column).is_in(list(values)))
     found = dict(counts.iter_rows())
-    return tuple((value, int(found.get(value, 0))) for value in result.unexpected_values)
+    return tuple((value, int(found.get(value, 0))) for value in values)
 
 
 def title(expectation: Expectation) -> str:
