@@ -142,20 +142,24 @@ def _read_part(path: Path, options: LoadOptions, notes: list[str]) -> _Part | No
     return _Part(path, frame, loaded)
 
 
-def _load_one(name: str, parts: list[_Part], notes: list[str]) -> tuple[pl.LazyFrame, DatasetInfo]:
-    first = parts[0]
+def _materialised(name: str, parts: list[_Part], notes: list[str]) -> tuple[pl.DataFrame, pl.Schema, tuple[str, ...]]:
+    """The dataset in memory with its date bounds, its own schema and its ISO 8601 text columns."""
     try:
         combined = split_domains.combined(name, [(p.path.name, p.frame) for p in parts], notes)
         # Materialise once: every rule reads each dataset, and re-running the scan and the
         # date parsing per rule would cost far more than holding the data in memory.
         base = combined.collect()
-        schema = base.schema
-        date_columns = tuple(c for c, t in schema.items() if dates.is_date_text_column(c) and t == pl.String)
-        data = dates.with_date_bounds(base.lazy(), list(date_columns)).collect()
+        date_columns = tuple(c for c, t in base.schema.items() if dates.is_date_text_column(c) and t == pl.String)
+        return dates.with_date_bounds(base.lazy(), list(date_columns)).collect(), base.schema, date_columns
     except SnapshotError:
         raise
     except Exception as exc:  # malformed content discovered only on a full scan
-        raise SnapshotError(f"cannot read dataset: {str(exc).splitlines()[0]}", file=first.path) from exc
+        raise SnapshotError(f"cannot read dataset: {str(exc).splitlines()[0]}", file=parts[0].path) from exc
+
+
+def _load_one(name: str, parts: list[_Part], notes: list[str]) -> tuple[pl.LazyFrame, DatasetInfo]:
+    first = parts[0]
+    data, schema, date_columns = _materialised(name, parts, notes)
     info = DatasetInfo(
         name=name,
         path=first.path,
