@@ -16,6 +16,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
+from audit import dates
 from audit.claims.model import Endpoint, EndpointSettings
 from audit.derive import DeriveContext, NotApplicable
 from audit.study import Study
@@ -45,7 +46,7 @@ def _from_adtte(study: Study, endpoint: str) -> EndpointData:
     frame = (
         study.frame("ADTTE").filter(pl.col("PARAMCD") == endpoint)
         .select("USUBJID", pl.col("AVAL").cast(pl.Float64), pl.col("CNSR").cast(pl.Int64),
-                (pl.col("STARTDT").cast(pl.Date, strict=False) if study.has("ADTTE", "STARTDT")
+                (dates.as_date(pl.col("STARTDT")) if study.has("ADTTE", "STARTDT")
                  else pl.lit(None, pl.Date)).alias("STARTDT"))
         .drop_nulls(["AVAL", "CNSR"]).sort("USUBJID").collect()
     )
@@ -65,7 +66,7 @@ def _first_date(frame: pl.LazyFrame, column: str, alias: str) -> pl.LazyFrame:
 def _start_dates(study: Study, settings: EndpointSettings) -> tuple[pl.LazyFrame, str]:
     if settings.start == "enrolment":
         if study.has("ADSL", "ENRLDT"):
-            frame = study.frame("ADSL").select("USUBJID", pl.col("ENRLDT").cast(pl.Date).alias("START"))
+            frame = study.frame("ADSL").select("USUBJID", dates.as_date(pl.col("ENRLDT")).alias("START"))
             return frame, "enrolment (ADSL.ENRLDT)"
         if study.has("DS", "DSDECOD", "DSSTDTC"):
             enrolled = study.frame("DS").filter(pl.col("DSDECOD") == "ENROLLED")
