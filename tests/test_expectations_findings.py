@@ -34,3 +34,12 @@ def test_user_suite_replaces_the_built_in_suite_of_the_same_name(tmp_path):
     own = write_suite(tmp_path, "DM", [expectation("expect_column_to_exist", column="USUBJID")])
     by_name = {s.name: s for s in select_suites([own])}
     assert len(by_name["dm"].expectations) == 1 and "ae" in by_name
+
+
+def test_a_value_outside_an_extensible_list_is_one_finding_naming_the_value_and_its_record_count(tmp_path):
+    frame = pl.DataFrame({"USUBJID": ["S1", "S1", "S2"], "TRSEQ": [1, 2, 1], "TRTESTCD": ["LPERP", "LPERP", "LDIAM"]})
+    record = expectation("expect_column_distinct_values_to_be_in_set", column="TRTESTCD", value_set=["LDIAM"])
+    result = rule_result(run_one(tmp_path, frame, record, dataset="TR"))
+    (finding,) = result.findings
+    assert (result.count, finding.usubjid, finding.record, finding.values) == (1, None, "TR TRTESTCD=LPERP", ("LPERP",))
+    assert "(2 records)" in finding.message
