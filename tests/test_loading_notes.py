@@ -112,3 +112,10 @@ def test_inspect_reads_each_real_study_with_no_option(folder: str, note: str | N
     assert result.exit_code == 0, result.output
     if note:
         assert [line for line in result.output.splitlines() if line.startswith("note: ") and note in line]
+
+
+def test_derive_states_how_the_snapshot_was_read(tmp_path: Path) -> None:
+    folder = REAL_DATA / "pharmaversesdtm-onco-variants"
+    result = CliRunner().invoke(app, ["derive", "recist", str(folder), "-o", str(tmp_path / "adrs.csv")])
+    assert result.exit_code == 0, result.output
+    assert "note: read rs_onco_irecist.parquet and rs_onco_recist.parquet as one RS dataset" in result.output

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from audit.cli.app import derive_app, fail, guard_output, parse_cutoff, user_errors
-from audit.cli.loading import ENCODING, KEEP_NA_TEXT
+from audit.cli.loading import ENCODING, KEEP_NA_TEXT, echo_notes
 
 COLUMN_LABELS = {
     "CTCTERM": "CTCAE v5.0 Term",
@@ -45,7 +45,9 @@ def derive_ctcae_command(
 
     guard_output(output, snapshot)
     cut = parse_cutoff(cutoff)
-    ctx = DeriveContext(load_study(snapshot, cutoff=cut, encoding=encoding, keep_na_text=keep_na_text))
+    study = load_study(snapshot, cutoff=cut, encoding=encoding, keep_na_text=keep_na_text)
+    echo_notes(study.notes)
+    ctx = DeriveContext(study)
     try:
         graded = ctx.derived("ctcae.lab_grades").collect()
     except NotApplicable as exc:

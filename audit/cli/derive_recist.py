@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from audit.cli.app import derive_app, fail, guard_output, parse_cutoff, user_errors
-from audit.cli.loading import ENCODING, KEEP_NA_TEXT
+from audit.cli.loading import ENCODING, KEEP_NA_TEXT, echo_notes
 
 COLUMN_LABELS = {
     "PARAMCD": "Parameter Code",
@@ -43,6 +43,7 @@ def derive_recist_command(
     guard_output(output, snapshot)
     cut = parse_cutoff(cutoff)
     study = load_study(snapshot, cutoff=cut, encoding=encoding, keep_na_text=keep_na_text)
+    echo_notes(study.notes)
     ctx = DeriveContext(study, {"recist": {"confirm": not unconfirmed}})
     try:
         frame = adrs_like(ctx)

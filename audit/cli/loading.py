@@ -11,3 +11,9 @@ ENCODING = typer.Option(
 KEEP_NA_TEXT = typer.Option(
     False, "--keep-na-text", help='Read CSV "NA" as the text NA (default: NA is a missing value, as R writes it).'
 )
+
+
+def echo_notes(notes: tuple[str, ...]) -> None:
+    """How the snapshot was read, on stderr, so a written file's summary line stays alone on stdout."""
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
