@@ -99,7 +99,7 @@ def _rs_records(ctx: DeriveContext) -> pl.LazyFrame:
     others = other_criteria(rs)
     if others.height:
         ctx.note(_other_criteria_text(others))
-        rs = rs.filter(~pl.col("RSCAT").cast(pl.String).is_in(others["RSCAT"].to_list()))
+        rs = rs.filter(~pl.col("RSCAT").cast(pl.String).is_in(others["RSCAT"].to_list()).fill_null(False))
     return rep.rs_records(rs)
 
 

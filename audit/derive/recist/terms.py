@@ -42,7 +42,7 @@ def _rs(ctx: DeriveContext) -> pl.LazyFrame | None:
     rs = _evaluated(ctx, "RS", "USUBJID", "RSSEQ", "RSTESTCD")
     others = other_criteria(rs)
     if others.height:  # other criteria have their own vocabulary (iUPD, iCPD): not RECIST 1.1 terms
-        rs = rs.filter(~pl.col("RSCAT").cast(pl.String).is_in(others["RSCAT"].to_list()))
+        rs = rs.filter(~pl.col("RSCAT").cast(pl.String).is_in(others["RSCAT"].to_list()).fill_null(False))
     kinds = {**dict.fromkeys(RESPONSE_TESTS, "response"), **RESULT_KIND}
     return _unknown(rs, "RS", kinds)
 
