@@ -91,6 +91,8 @@ def normalised(frame: pl.LazyFrame, file: str) -> tuple[pl.LazyFrame, list[str]]
     notes = [_unusable_note(file, n, schema[n]) for n in unusable]
     frame = frame.drop(unusable) if unusable else frame
     schema = frame.collect_schema()
+    notes += [f"read {file} column {n} ({t}) as ISO 8601 text: a date variable is text in SDTM"
+              for n, t in schema.items() if dates.is_date_text_column(n) and not (t == pl.String or t.is_temporal())]
     frame = frame.with_columns(_text_casts(schema)).with_columns(_blank_is_missing())
     schema = frame.collect_schema()
     numbers = [n for n, t in schema.items() if is_number(n) and (t == pl.String or t.is_numeric())]

@@ -47,6 +47,9 @@ def test_an_all_missing_number_column_named_dtc_is_an_all_missing_date(tmp_path:
     study = _study(tmp_path, dm=dm)
     assert "RFICDTC" in study.info["DM"].date_columns
     assert study.frame("DM").collect()["RFICDTC_LO"].to_list() == [None]
+    assert study.notes == (
+        "read dm.parquet column RFICDTC (Float64) as ISO 8601 text: a date variable is text in SDTM",
+    )
 
 
 def test_r_na_consent_date_of_the_onco_study_is_a_date_variable() -> None:
@@ -119,3 +122,10 @@ def test_forty_date_columns_load_in_seconds(tmp_path: Path) -> None:
     study = load_study(tmp_path)
     assert time.perf_counter() - start < 20
     assert len(study.info["ADXX"].date_columns) == 40
+
+
+def test_a_number_in_a_dtc_is_kept_as_text_and_counted_invalid(tmp_path: Path) -> None:
+    pl.DataFrame({"USUBJID": ["S-001"], "AESTDTC": [20200105]}).write_parquet(tmp_path / "ae.parquet")
+    assert load_study(tmp_path).frame("AE").collect()["AESTDTC"].to_list() == ["20200105"]
+    result = CliRunner().invoke(app, ["inspect", str(tmp_path), "--format", "json"])
+    assert '"invalid_dates": 1' in result.output
