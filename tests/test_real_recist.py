@@ -26,6 +26,7 @@ INV = "INVESTIGATOR"
 R1 = "INDEPENDENT ASSESSOR / RADIOLOGIST 1"
 R2 = "INDEPENDENT ASSESSOR / RADIOLOGIST 2"
 NN = "NON-CR/NON-PD"
+SECOND = 9.2 + 1e-4  # VISITNUM of a second assessment under visit 9.2
 
 # (subject, reader): (baseline sum, [(VISITNUM, sum, nadir before it, target, non-target, new lesion, overall)])
 BY_HAND = {
@@ -81,11 +82,11 @@ BY_HAND = {
     ("01-701-1153", R2): (59.0, [(7.0, 47.0, 59.0, "SD", "CR", "N", "SD"), (9.0, 42.0, 47.0, "SD", NN, "N", "SD"),
                                  (9.2, 40.0, 42.0, "PR", "PD", "N", "PD"), (9.3, 45.0, 40.0, "SD", "PD", "N", "PD"),
                                  (12.0, 49.0, 40.0, "PD", NN, "N", "PD")]),
-    # VISITNUM 9.2 holds scans of 2013-06-22 and 2013-09-22: two assessments, the second at 9.2 + 1e-4.
+    # VISITNUM 9.2 holds scans of 2013-06-22 and 2013-09-22: two assessments, the second at SECOND.
     ("01-711-1143", R1): (75.0, [(7.0, 48.0, 75.0, "PR", "PD", "N", "PD"), (9.0, 50.0, 48.0, "PR", NN, "N", "PR"),
-                                 (9.2, 53.0, 48.0, "SD", NN, "N", "SD"), (9.2 + 1e-4, 48.0, 48.0, "PR", "NE", "N", "PR")]),
+                                 (9.2, 53.0, 48.0, "SD", NN, "N", "SD"), (SECOND, 48.0, 48.0, "PR", "NE", "N", "PR")]),
     ("01-711-1143", R2): (71.0, [(7.0, 50.0, 71.0, "SD", "PD", "N", "PD"), (9.0, 45.0, 50.0, "PR", NN, "N", "PR"),
-                                 (9.2, 47.0, 45.0, "PR", NN, "N", "PR"), (9.2 + 1e-4, 47.0, 45.0, "PR", NN, "N", "PR")]),
+                                 (9.2, 47.0, 45.0, "PR", NN, "N", "PR"), (SECOND, 47.0, 45.0, "PR", NN, "N", "PR")]),
 }
 COLUMNS = ["VISITNUM", "TARGET_SUM", "NADIR", "TRGRESP_DER", "NTRGRESP_DER", "NEWLIND_DER", "OVRLRESP_DER"]
 
