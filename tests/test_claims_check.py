@@ -88,3 +88,37 @@ def test_cli_check_takes_n_for_a_claims_file(tmp_path):
     path.write_text("claims:\n- id: orr\n  text: 40.9%\n  measure: {type: proportion}\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["claims", "check", str(path), "--n", "49", "--format", "json"])
     assert result.exit_code == 1 and '"inconsistent": 1' in result.output
+
+
+def test_kaplan_meier_landmark_rate_is_not_held_to_grim(tmp_path):
+    # 68.5% is impossible as k/49 (33/49 = 67.3%, 34/49 = 69.4%) but a KM estimate takes any value.
+    abstract = tmp_path / "abstract.txt"
+    abstract.write_text("49 patients were enrolled. The 12-month OS was 68.5%.", encoding="utf-8")
+    result = CliRunner().invoke(app, ["claims", "check", str(abstract)])
+    assert result.exit_code == 0, result.output
+    assert "GRIM" not in result.output
+
+
+def test_landmark_rate_in_a_claims_file_gets_no_grim_check():
+    claim = {"id": "os12", "text": "68.5%", "measure": {"type": "landmark_rate", "endpoint": "OS", "time": 12}}
+    assert _checks(N49, claim, check="grim") == []
+
+
+def test_per_arm_percentage_is_checked_against_that_arms_count():
+    arm_n = {"id": "n_a", "text": "25", "measure": {"type": "count", "arm": "A"}}
+    possible_for_25 = {"id": "orr_a", "text": "40.0%", "measure": {**ORR, "arm": "A"}}
+    impossible_for_25 = {"id": "orr_a", "text": "40.8%", "measure": {**ORR, "arm": "A"}}
+    assert _checks(N49, arm_n, possible_for_25, check="grim") == []
+    assert _checks(N49, arm_n, impossible_for_25, check="grim")[0].severity == "inconsistent"
+
+
+def test_ci_with_a_not_reached_upper_limit_contains_its_estimate():
+    claim = {"id": "os", "text": "20.5", "ci": "14.1-NR", "measure": {"type": "km_median", "endpoint": "OS"}}
+    assert _checks(claim, check="ci_contains") == []
+
+
+def test_followup_equal_to_median_os_is_warned_per_arm():
+    claims = [{"id": f"{kind}_{arm}", "text": text, "measure": {"type": kind, "endpoint": "OS", "arm": arm}}
+              for arm, text in (("A", "8.3"), ("B", "6.2")) for kind in ("median_followup", "km_median")]
+    found = _checks(*claims, check="followup_equals_median_os")
+    assert [c.claim_id for c in found] == ["median_followup_A", "median_followup_B"]

@@ -93,3 +93,64 @@ def test_cli_extract_without_any_figure_exits_2(tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_text("No numbers here.", encoding="utf-8")
     assert CliRunner().invoke(app, ["claims", "extract", str(empty)]).exit_code == 2
+
+
+# id -> (text, ci, p, measure type, arm) of every figure in the two-arm abstract.
+TWOARM_FIGURES = {
+    "n": ("457", None, None, "count", None),
+    "enrol": ("2017-05-10 to 2018-07-24", None, None, "date_range", None),
+    "treated": ("448", None, None, "count", None),
+    "n_camrelizumab": ("228", None, None, "count", "camrelizumab"),
+    "n_chemotherapy": ("220", None, None, "count", "chemotherapy"),
+    "fu_camrelizumab": ("8.3 months", None, None, "median_followup", "camrelizumab"),
+    "fu_chemotherapy": ("6.2 months", None, None, "median_followup", "chemotherapy"),
+    "os_camrelizumab": ("8.3 months", "6.8-9.7", None, "km_median", "camrelizumab"),
+    "os_chemotherapy": ("6.2 months", "5.7-6.9", None, "km_median", "chemotherapy"),
+    "hr_os": ("0.71", "0.57-0.87", "0.0010", "hazard_ratio", None),
+    "os12_camrelizumab": ("34.3%", "28.1-40.6", None, "landmark_rate", "camrelizumab"),
+    "os12_chemotherapy": ("24.2%", "18.7-30.1", None, "landmark_rate", "chemotherapy"),
+    "dor_camrelizumab": ("NR", "14.1-NR", None, "km_median", "camrelizumab"),
+    "hr_pfs": ("0.69", "0.56-0.86", "<0.001", "hazard_ratio", None),
+}
+
+
+def _twoarm_claims() -> dict:
+    text = (ABSTRACTS / "twoarm_escort_style.txt").read_text(encoding="utf-8")
+    return {c.id: c for c in extract_claims(text).claims}
+
+
+def test_every_figure_of_a_two_arm_abstract_is_recovered():
+    claims = _twoarm_claims()
+    found = {k: (c.text, c.ci, c.p, c.measure.type, getattr(c.measure, "arm", None)) for k, c in claims.items()}
+    assert found == TWOARM_FIGURES
+
+
+def test_two_sided_p_is_declared_and_the_endpoint_comes_from_the_sentence():
+    claims = _twoarm_claims()
+    assert claims["hr_os"].method == {"sided": "two"} and claims["hr_pfs"].measure.endpoint == "PFS"
+    assert claims["dor_camrelizumab"].measure.endpoint == "DOR"
+
+
+def test_landmark_percentage_becomes_a_landmark_rate_at_twelve_months():
+    measure = _twoarm_claims()["os12_camrelizumab"].measure
+    assert (measure.time, measure.unit, measure.endpoint) == (12, "months", "OS")
+
+
+def test_confidence_level_of_a_not_reached_interval_is_not_a_claim():
+    claims = extract_claims("Median OS was not reached (95% CI 14.1-NR).").claims
+    assert [(c.text, c.ci) for c in claims] == [("NR", "14.1-NR")]
+
+
+def test_standalone_p_value_keeps_its_relation_and_sidedness():
+    claims = extract_claims("PFS was longer with the new drug (one-sided p < 0.001).").claims
+    assert [(c.measure.type, c.text, c.method) for c in claims] == [("p_value", "<0.001", {"sided": "one"})]
+
+
+def test_long_runs_of_numbers_and_words_are_read_in_linear_time():
+    import time
+
+    text = ("hazard ratio " + "0.7, " * 4000 + "95% CI " + "1-" * 4000 + " patients " + "in the " * 3000
+            + "7" * 20000 + " most common adverse events " + "x " * 4000)
+    start = time.perf_counter()
+    extract_claims(text)
+    assert time.perf_counter() - start < 5

@@ -134,9 +134,11 @@ def test_a_numeric_median_printed_where_r_leaves_it_na_is_not_reproduced(tmp_pat
     assert _verdict(study, claim, "A", ()).verdict == "not_reproduced"
 
 
-def test_comparison_without_a_reference_arm_is_a_claims_file_error():
+def test_comparison_without_a_reference_arm_is_a_claims_file_error(lung):
+    claims = parse_claims({"claims": [{"id": "hr", "text": "0.71", "measure": {"type": "hazard_ratio",
+                                                                              "endpoint": "OS"}}]})
     with pytest.raises(ClaimsFileError, match="arms.reference"):
-        parse_claims({"claims": [{"id": "hr", "text": "0.71", "measure": {"type": "hazard_ratio", "endpoint": "OS"}}]})
+        verify_claims(lung, claims)
 
 
 def test_unknown_arm_is_reported_as_cannot_be_checked(lung):
@@ -150,3 +152,18 @@ def test_stratified_model_declared_without_strata_is_a_claims_file_error(lung):
              "measure": {"type": "hazard_ratio", "endpoint": "OS"}}
     with pytest.raises(ClaimsFileError, match="unknown model method 'stratified'"):
         _verdict(lung, claim, strata=())
+
+
+def test_cli_verifies_a_claims_file_with_not_reached_limits(tmp_path):
+    from typer.testing import CliRunner
+
+    import audit.cli  # noqa: F401  (registers commands)
+    from audit.cli.app import app
+
+    snapshot = write_twoarm_snapshot(tmp_path / "snapshot", "ovarian_rx")
+    claims = tmp_path / "claims.yaml"
+    claims.write_text("arms: {reference: A}\nclaims:\n- id: med_b\n  text: NR\n  ci: 15.2-NR\n"
+                      "  measure: {type: km_median, endpoint: OS, arm: B}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["verify", str(snapshot), "--claims", str(claims), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert '"verdict": "reproduced"' in result.output

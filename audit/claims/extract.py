@@ -17,17 +17,38 @@ import yaml
 from audit.claims.model import ClaimsFile
 from audit.claims.printed import DATE, parse_date
 
-N = r"\d+(?:\.\d+)?"
-_CI = (rf"[(\[]\s*(?:95\s*%\s*(?:CI|confidence interval)\s*[:,=]?\s*)?(?P<lo>{N})\s*%?\s*"
-       rf"(?:-|to|,)\s*(?P<hi>{N})\s*%?\s*[)\]]")
+# Bounded digit runs: a pathological run of digits costs linear, not quadratic, time.
+N = r"\d{1,7}(?:\.\d{1,7})?"
+# A median or CI limit printed as not reached / not estimable (kept as NR).
+NR = r"(?:\bNR\b|\bNE\b|not\s{1,3}reached|not\s{1,3}estimable)"
+V = rf"(?:{N}|{NR})"
+_CI_WORDS = r"95\s{0,2}%\s{0,2}(?:CI|confidence\s{1,3}interval)\s{0,3}[:,=]?\s{0,3}"
+_CI = (rf"[(\[]\s{{0,3}}(?:{_CI_WORDS})?(?P<lo>{V})\s{{0,3}}%?\s{{0,3}}"
+       rf"(?:-|to|,)\s{{0,3}}(?P<hi>{V})\s{{0,3}}%?\s{{0,3}}[)\]]")
+_P_TAIL = (r"(?:\s{0,3}[;,]\s{0,3}(?P<sided>(?:one|two)[- ]sided\s{1,3})?p(?:[- ]value)?\s{0,3}"
+           r"(?P<prel><=|>=|[=<>≤])\s{0,3}(?P<p>\d?\.\d{1,9}))?")
+_HR = (rf"(?:hazard\s{{1,3}}ratio|\bHR\b)(?:\s{{0,3}}\[HR\])?(?:\s{{1,3}}(?:was|of))?\s{{0,3}}[:=,]?\s{{0,3}}"
+       rf"(?P<est>{N})\s{{0,3}}[,;(\[]?\s{{0,3}}(?:{_CI_WORDS})?(?P<lo>{N})\s{{0,3}}(?:-|to|,)\s{{0,3}}"
+       rf"(?P<hi>{N})\s{{0,3}}[)\]]?{_P_TAIL}")
+_ARM_AFTER = re.compile(r"\s{0,3}(?:\(IQR[^()]{0,40}\)\s{0,3})?(?:in\s{1,3}the\s{1,3}(?P<arm>[A-Za-z][\w-]{0,40})"
+                        r"\s{1,3}(?:group|arm)\b|with\s{1,3}(?P<arm2>[A-Za-z][\w-]{0,40}))", re.IGNORECASE)
+_LANDMARK = re.compile(r"\b(?P<t>\d{1,3})[- ](?P<unit>month|year|week)s?\b|\bat\s{1,3}(?P<t2>\d{1,3})\s{1,3}"
+                       r"(?P<unit2>month|year|week)s?\b", re.IGNORECASE)
 _PATTERNS: tuple[tuple[str, str], ...] = (
     ("dates", rf"(?:between|from)\s+(?P<d1>{DATE})\s+(?:and|to|until|through|-)\s+(?P<d2>{DATE})"),
-    ("enrolled", r"(?P<n>\d+)\s+(?:eligible\s+)?(?:patients|participants|subjects)\b"
-                 r"(?:\s+\w+){0,4}?\s+(?:were\s+)?(?:enrolled|included|recruited|registered)"),
-    ("estimate_ci", rf"(?P<est>{N})\s*(?P<unit>%|months?|mo\b)?\s*{_CI}(?:\s*(?P<unit2>months?))?"),
-    ("count_percent", rf"(?P<count>\d+)\s*[(\[]\s*(?P<pct>{N})\s*%\s*[)\]]"),
-    ("months", rf"(?P<est>{N})\s*(?:months?|mo\b)"),
-    ("percent", rf"(?P<pct>{N})\s*%"),
+    ("enrolled", r"(?P<n>\d{1,7})\s+(?:eligible\s+)?(?:patients|participants|subjects)\b"
+                 r"(?:\s+\w+){0,4}?\s+(?:were\s+)?(?P<verb>enrolled|included|recruited|registered|"
+                 r"randomly\s{1,3}assigned|randomi[sz]ed|treated)"),
+    ("arm_count", r"(?P<n>\d{1,7})\s{1,3}(?:patients\s{1,3})?(?:in|to)\s{1,3}the\s{1,3}(?P<arm>[A-Za-z][\w-]{0,40})"
+                  r"\s{1,3}(?:group|arm)\b"),
+    ("hazard_ratio", _HR),
+    ("estimate_ci", rf"(?P<est>{V})\s{{0,3}}(?P<unit>%|months?|mo\b)?\s{{0,3}}{_CI}(?:\s{{0,3}}(?P<unit2>months?))?"),
+    ("count_percent", rf"(?P<count>\d{{1,7}})\s*[(\[]\s*(?P<pct>{N})\s*%\s*[)\]]"),
+    ("months", rf"(?<!at )(?<!by )(?P<est>{N})\s*(?:months?|mo\b)"),
+    # "95% CI" is a confidence level, not a figure.
+    ("percent", rf"(?P<pct>{N})\s*%(?!\s{{0,3}}(?:CI\b|confidence))"),
+    ("p_value", r"(?P<sided>(?:one|two)[- ]sided\s{1,3})?\bp(?:[- ]value)?\s{0,3}(?P<prel><=|>=|[=<>≤])\s{0,3}"
+                r"(?P<p>\d?\.\d{1,9})"),
     ("none", r"\bno\s+(?:treatment|drug)[- ]related\s+deaths?"),
     ("ranking", r"most\s+common\s+(?:[\w-]+\s+){0,5}?(?:adverse events|AEs|TRAEs|toxicities|events)"
                 r"[^.;:]*?(?:were|was|included|:)\s+(?P<list>[^.;()]+)"),
@@ -44,6 +65,8 @@ _KEYWORDS: tuple[tuple[str, str, dict], ...] = (
     (r"disease control|\bDCR\b", "dcr",
      {"type": "proportion", "response": {"parameter": "BOR", "values": ["CR", "PR", "SD"]}}),
     (r"follow[- ]?up", "fu", {"type": "median_followup", "endpoint": "OS"}),
+    (r"duration of response|\bDOR\b", "dor", {"type": "km_median", "endpoint": "DOR"}),
+    (r"time to response|\bTTR\b", "ttr", {"type": "km_median", "endpoint": "TTR"}),
     (r"progression[- ]free|\bPFS\b", "pfs", {"type": "km_median", "endpoint": "PFS"}),
     (r"overall survival|\bOS\b", "os", {"type": "km_median", "endpoint": "OS"}),
     (r"grade\s*(?:≥|>=|3\s*(?:-|–|to|or|and)\s*4|3/4|III\s*-\s*IV)\s*3?", "g34",
@@ -131,6 +154,9 @@ def _classify(hit: _Hit, text: str, previous_end: int, fallback: list) -> tuple[
 
 def _claim_from(hit: _Hit, claim_id: str | None, measure: dict | None, todo: str | None) -> dict | None:
     g = hit.match.groupdict()
+    text_before = hit.match.string[hit.sentence_start:hit.match.start()]
+    after = _ARM_AFTER.match(hit.match.string, hit.match.end())
+    arm = (after.group("arm") or after.group("arm2")) if after else None
     if hit.kind == "dates":
         first, last = parse_date(g["d1"]), parse_date(g["d2"])
         if not first or not last:
@@ -139,7 +165,14 @@ def _claim_from(hit: _Hit, claim_id: str | None, measure: dict | None, todo: str
         return {"id": "enrol", "text": f"{shown[0]} to {shown[1]}",
                 "measure": {"type": "date_range", "event": "enrolment"}}
     if hit.kind == "enrolled":
+        if g["verb"].lower() == "treated":
+            return {"id": "treated", "text": g["n"], "measure": {"type": "count", "population": "SAFFL"}}
         return {"id": "n", "text": g["n"], "measure": {"type": "count", "population": "ITTFL"}}
+    if hit.kind == "arm_count":
+        return {"id": f"n_{_slug(g['arm'])}", "text": g["n"], "measure": {"type": "count", "arm": g["arm"]},
+                "todo": ARM_TODO}
+    if hit.kind in ("hazard_ratio", "p_value"):
+        return _comparison(hit, claim_id, measure)
     if hit.kind == "none":
         return {"id": "trd", "text": "none", "measure": {
             "type": "none", "adverse_event": {"related": True, "grades": [5]}}}
@@ -150,21 +183,83 @@ def _claim_from(hit: _Hit, claim_id: str | None, measure: dict | None, todo: str
                 "todo": "define groupings for grouped terms and check the terms against AEDECOD"}
     is_percent = hit.kind in ("count_percent", "percent") or g.get("unit") == "%"
     unit = "%" if is_percent else " months" if (g.get("unit") or g.get("unit2") or hit.kind == "months") else ""
-    claim: dict = {"id": claim_id or "claim", "text": (g.get("est") or g.get("pct")) + unit}
+    estimate = _nr(g.get("est") or g.get("pct"))
+    claim: dict = {"id": claim_id or "claim", "text": estimate + ("" if estimate == "NR" else unit)}
     if g.get("lo"):
-        claim["ci"] = f"{g['lo']}-{g['hi']}"
+        claim["ci"] = f"{_nr(g['lo'])}-{_nr(g['hi'])}"
     if g.get("count"):
         claim["count"] = g["count"]
-    if measure is None or (is_percent and measure["type"] != "proportion"):
+    if is_percent and measure is not None and measure["type"] == "km_median":
+        measure = _landmark(text_before, measure) or measure
+        if measure["type"] == "landmark_rate":
+            claim["id"] = f"{measure['endpoint'].lower()}{measure['time']}"
+    if measure is None or (is_percent and measure["type"] not in ("proportion", "landmark_rate")):
         measure = {"type": "proportion"} if is_percent else {"type": "km_median", "endpoint": "OS"}
         todo = "say what this figure measures (measure type, numerator, endpoint)"
     if "adverse_event" in measure:
         measure = {**measure, "population": "SAFFL"}
+    if arm and measure["type"] in ("km_median", "median_followup", "landmark_rate", "proportion"):
+        measure = {**measure, "arm": arm}
+        claim["id"] = f"{claim['id']}_{_slug(arm)}"
+        todo = todo or ARM_TODO
     claim["measure"] = measure
     if measure["type"] == "proportion" and "response" not in measure and "adverse_event" not in measure:
         todo = todo or "say what the numerator counts (response or adverse_event)"
     if todo:
         claim["todo"] = todo
+    return claim
+
+
+ARM_TODO = "check the arm name against the arm variable (arms.variable, TRT01P by default)"
+COMPARISON_TODO = "give arms.reference (the control arm) and arms.strata if randomisation was stratified"
+_ENDPOINTS = ((r"progression[- ]free|\bPFS\b", "PFS"), (r"overall survival|\bOS\b", "OS"),
+              (r"duration of response|\bDOR\b", "DOR"), (r"time to response|\bTTR\b", "TTR"))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:20]
+
+
+def _nr(value: str) -> str:
+    """A printed value, with every not-reached spelling written NR."""
+    return "NR" if re.fullmatch(NR, value, flags=re.IGNORECASE) else value
+
+
+def _endpoint(sentence: str) -> str:
+    """The endpoint named last in a sentence (OS when none is)."""
+    found = [(m.start(), name) for pattern, name in _ENDPOINTS
+             for m in re.finditer(pattern, sentence, flags=re.IGNORECASE)]
+    return max(found)[1] if found else "OS"
+
+
+def _landmark(sentence: str, measure: dict) -> dict | None:
+    """A percentage of a time-to-event endpoint at a landmark ("12-month OS 52.3%") is a KM estimate."""
+    found = list(_LANDMARK.finditer(sentence))
+    if not found:
+        return None
+    last = found[-1]
+    unit = (last.group("unit") or last.group("unit2")).lower() + "s"
+    return {"type": "landmark_rate", "endpoint": measure["endpoint"], "time": int(last.group("t") or last.group("t2")),
+            "unit": unit}
+
+
+def _comparison(hit: _Hit, claim_id: str | None, measure: dict | None) -> dict:
+    """A hazard ratio (with CI and p) or a p-value comparing the arms."""
+    g = hit.match.groupdict()
+    sentence = hit.match.string[hit.sentence_start:hit.match.end()]
+    endpoint = _endpoint(sentence)
+    relation = {"=": "", "≤": "<="}.get(g.get("prel") or "", g.get("prel") or "")
+    p = relation + g["p"] if g.get("p") else None
+    if hit.kind == "hazard_ratio":
+        claim = {"id": f"hr_{endpoint.lower()}", "text": g["est"], "ci": f"{g['lo']}-{g['hi']}",
+                 "measure": {"type": "hazard_ratio", "endpoint": endpoint}}
+        if p:
+            claim["p"] = p
+    else:
+        claim = {"id": f"p_{endpoint.lower()}", "text": p, "measure": {"type": "p_value", "endpoint": endpoint}}
+    if g.get("sided"):
+        claim["method"] = {"sided": g["sided"][:3].lower()}
+    claim["todo"] = COMPARISON_TODO
     return claim
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from audit.errors import ClaimsFileError
 from audit.userfiles import read_document
@@ -225,13 +225,6 @@ class ClaimsFile(_Strict):
                 raise ValueError(f"claim id {claim.id!r} is given twice")
             seen.add(claim.id)
         return claims
-
-    @model_validator(mode="after")
-    def _comparisons_name_a_reference(self) -> ClaimsFile:
-        compared = [c.id for c in self.claims if c.measure.type in COMPARISONS]
-        if compared and (self.arms is None or self.arms.reference is None):
-            raise ValueError(f"claim {compared[0]!r} compares arms: give arms.reference (the control arm)")
-        return self
 
 
 def claims_schema() -> dict:

@@ -79,7 +79,7 @@ def split_date_range(text: str) -> tuple[str, str] | None:
 # A median or CI limit a paper prints as not reached / not estimable: R survival leaves it NA.
 NOT_REACHED = "NR"
 _NOT_REACHED = r"(?:NR|NE|NA|not\s{1,3}reached|not\s{1,3}estimable|not\s{1,3}evaluable)"
-_SIGNED = rf"[-−]?{NUMBER}"
+_SIGNED = r"[-−]?\d{1,9}(?:[.·]\d{1,9})?"
 _VALUE = rf"(?:{_SIGNED}|\b{_NOT_REACHED}\b)"
 _VALUE_RE = re.compile(_VALUE, re.IGNORECASE)
 _BOUNDS_RE = re.compile(rf"({_VALUE})\s{{0,3}}%?\s{{0,3}}(?:-|–|—|to|,)\s{{0,3}}({_VALUE})", re.IGNORECASE)

@@ -13,7 +13,7 @@ from pathlib import Path
 from audit.claims import measures
 from audit.claims.catalogue import Candidate, _EndpointCache, dimensions, recompute
 from audit.claims.consistency import check_claims, grim_message
-from audit.claims.model import Claim, ClaimsFile
+from audit.claims.model import COMPARISONS, Claim, ClaimsFile
 from audit.claims.printed import NOT_REACHED, at_precision, parse_date, split_date_range
 from audit.claims.results import ClaimVerdict, MethodResult, VerificationResult
 from audit.derive import NotApplicable
@@ -200,8 +200,17 @@ def _grim_warnings(verdict: ClaimVerdict, claim: Claim) -> list[str]:
     return []
 
 
+def _require_reference(claims: ClaimsFile, file: str) -> None:
+    """A claim comparing arms needs the control arm named (a drafted file may lack it)."""
+    compared = [c.id for c in claims.claims if c.measure.type in COMPARISONS]
+    if compared and (claims.arms is None or claims.arms.reference is None):
+        raise ClaimsFileError(f"claim {compared[0]!r} compares arms: name the control arm", file=file,
+                              field="arms.reference")
+
+
 def verify_claims(study: Study, claims: ClaimsFile, *, claims_file: str | Path = "<claims>") -> VerificationResult:
     """Recompute every claim under every catalogued method and give each a verdict."""
+    _require_reference(claims, str(claims_file))
     cache = _EndpointCache(study, claims)
     printed_checks = check_claims(claims)
     verdicts = []
