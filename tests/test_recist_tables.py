@@ -6,6 +6,7 @@ import polars as pl
 import pytest
 
 from audit.derive.recist import overall_response_rows, overall_response_table
+from audit.derive.recist.tables import coded, measurements, unmapped
 
 NON_PD = ("CR", "NON-CR/NON-PD", "NONE")
 NON_PD_OR_NE = (*NON_PD, "NE")
@@ -57,3 +58,32 @@ def test_target_cr_without_non_target_disease_is_cr():
 
 def test_table_rows_name_the_guideline_row_they_encode():
     assert overall_response_rows()["row"].null_count() == 0
+
+
+def _coded(values: list[str | None], kind: str) -> list[str | None]:
+    return pl.DataFrame({"T": values}, schema={"T": pl.String}).select(coded(pl.col("T"), kind))["T"].to_list()
+
+
+def test_unequivocal_progression_of_a_non_target_reads_as_pd():
+    assert _coded(["UNEQUIVOCAL", "Unequivocal progression", "EQUIVOCAL"], "state") == ["PD", "PD", "EQUIVOCAL"]
+
+
+def test_a_wording_the_table_lacks_is_missing_not_kept_as_written():
+    assert _coded(["CHECK", "PARTIAL RESPONSE", ""], "response") == [None, "PR", None]
+
+
+def test_unmapped_names_only_non_blank_unknown_wordings():
+    frame = pl.DataFrame({"T": ["CHECK", "PD", "", None]}, schema={"T": pl.String})
+    flagged = frame.select(unmapped(pl.col("T"), "response").fill_null(False))["T"].to_list()
+    assert flagged == [True, False, False, False]
+
+
+def test_diameter_is_read_before_the_raw_axes_for_every_lesion_kind():
+    table = measurements().sort("precedence")
+    first = table.group_by("lesion").agg(pl.col("test").first(), pl.col("precedence").min()).sort("lesion")
+    assert first.rows() == [("any", "DIAMETER", 1), ("nodal", "SAXIS", 2), ("non-nodal", "LDIAM", 2)]
+
+
+def test_a_node_is_measured_by_its_short_axis_or_lperp_never_its_long_diameter():
+    nodal = measurements().filter(pl.col("lesion").is_in(["nodal", "any"]))["test"].to_list()
+    assert "LDIAM" not in nodal and {"SAXIS", "LPERP"} <= set(nodal)

@@ -153,3 +153,26 @@ def test_evaluator_option_selects_whose_records_are_read():
     records["TR"] = [{**r, "TREVAL": "INDEPENDENT ASSESSOR"} for r in records["TR"]]
     frame = derived(records, "recist.timepoint", evaluator="independent assessor")
     assert frame.filter(frame["VISITNUM"] > 0)["TARGET_SUM"].to_list() == [20.0]
+
+
+def _with_new_lesion(states: list[str | None]) -> dict:
+    """Two targets at SD over three visits, plus TR TUMSTATE of one NEW lesion per follow-up visit."""
+    records = tumour_records({"T01": ("LIVER", [30, 29, 29]), "T02": ("LUNG", [20, 20, 19])}, DAYS[:3])
+    visits = [r for r in records["TR"] if r["TRLNKID"] == "T01"][1:]
+    for visit, state in zip(visits, states, strict=True):
+        if state is not None:
+            records["TR"].append({**visit, "TRSEQ": 100 + visit["VISITNUM"], "TRLNKID": "NEW01", "TRGRPID": "NEW",
+                                  "TRTESTCD": "TUMSTATE", "TRSTRESN": None, "TRSTRESC": state})
+    return records
+
+
+def test_an_equivocal_new_lesion_is_not_progression_when_no_later_scan_confirms_it():
+    assert visit_values(_with_new_lesion(["EQUIVOCAL", "EQUIVOCAL"]), "OVRLRESP_DER") == ["SD", "SD"]
+
+
+def test_a_confirmed_equivocal_new_lesion_dates_progression_from_its_first_detection():
+    assert visit_values(_with_new_lesion(["EQUIVOCAL", "UNEQUIVOCAL"]), "NEWLIND_DER") == ["Y", "Y"]
+
+
+def test_an_unequivocal_new_lesion_is_progression_when_seen():
+    assert visit_values(_with_new_lesion([None, "UNEQUIVOCAL"]), "OVRLRESP_DER") == ["SD", "PD"]
