@@ -22,7 +22,9 @@ from pathlib import Path
 
 import polars as pl
 
+from audit.dates import is_date_text_column
 from audit.errors import SnapshotError
+from audit.normalise import is_key
 
 FORMAT_BY_SUFFIX = {
     ".xpt": "xpt",
@@ -246,12 +248,21 @@ def _read_csv(path: Path, options: ReadOptions) -> LoadedDataset:
     nulls = [""] if options.keep_na_text else ["", NA_TEXT]
     settings = dict(infer_schema_length=10_000, null_values=nulls, try_parse_dates=False)
     if options.encoding is None and _is_plain_utf8(path):
-        frame, encoding = pl.scan_csv(path, **settings), UTF8
+        source, encoding = path, UTF8
     else:
         text, encoding = _decoded(path, options.encoding)
-        frame = pl.read_csv(io.StringIO(text), **settings).lazy()
+        source = io.BytesIO(text.encode(UTF8))
+    frame = pl.scan_csv(source, schema_overrides=_text_columns(source), **settings)
     frame.collect_schema()
     return LoadedDataset(frame, {}, None, encoding)
+
+
+def _text_columns(source: Path | io.BytesIO) -> dict[str, pl.DataType]:
+    """Identifiers and *DTC read as text from the start: "0015" must not become 15, nor "2019" a number."""
+    names = pl.scan_csv(source, n_rows=0, infer_schema=False).collect_schema().names()
+    if isinstance(source, io.BytesIO):
+        source.seek(0)
+    return {name: pl.String() for name in names if is_key(name) or is_date_text_column(name)}
 
 
 # --------------------------------------------------------------------------- writers

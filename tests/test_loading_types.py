@@ -129,3 +129,14 @@ def test_a_number_in_a_dtc_is_kept_as_text_and_counted_invalid(tmp_path: Path) -
     assert load_study(tmp_path).frame("AE").collect()["AESTDTC"].to_list() == ["20200105"]
     result = CliRunner().invoke(app, ["inspect", str(tmp_path), "--format", "json"])
     assert '"invalid_dates": 1' in result.output
+
+
+def test_csv_identifiers_and_dates_keep_their_text(tmp_path: Path) -> None:
+    (tmp_path / "ae.csv").write_text("USUBJID,SUBJID,AESEQ,AESTDTC\n1001,0015,1,2019\n", encoding="utf-8")
+    row = load_study(tmp_path).frame("AE").collect().select("USUBJID", "SUBJID", "AESEQ", "AESTDTC").row(0)
+    assert row == ("1001", "0015", 1, "2019")
+
+
+def test_cp1252_csv_identifiers_keep_their_text(tmp_path: Path) -> None:
+    (tmp_path / "ae.csv").write_bytes("SUBJID,AETERM\n0015,Café\n".encode("cp1252"))
+    assert load_study(tmp_path).frame("AE").collect().row(0) == ("0015", "Café")
