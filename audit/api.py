@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import AuditInputError
-from audit.findings import FAILED, PASSED, AuditResult, ResolvedFinding, RuleResult, sort_results
+from audit.findings import FAILED, PASSED, AuditResult, AuditTrail, InputFile, ResolvedFinding, RuleResult, sort_results
 from audit.study import Study
 
 ENGINES = ("native", "gx")
@@ -124,7 +124,7 @@ def run_check(request: CheckRequest, progress=None) -> CheckOutcome:
                        keep_na_text=request.keep_na_text)
     result = run_audit(study, rules=ruleset, select=rule_select, ignore=rule_ignore, settings=settings,
                        max_details=request.max_details, baseline=accepted, progress=progress)
-    result = replace(result, trail=replace(result.trail, notes=study.notes))
+    result = replace(result, trail=replace(result.trail, notes=study.notes, inputs=_input_files(study, result.trail)))
     result = _with_expectations(result, study, request, suites, suite_select, suite_ignore, accepted)
     if previous is not None:
         from audit.diff import compare_results
@@ -132,6 +132,19 @@ def run_check(request: CheckRequest, progress=None) -> CheckOutcome:
         result = compare_results(previous, result, gate_on_new=accepted is not None)
     verification, figures = _verify(study, claims, request.claims)
     return CheckOutcome(result, study, {r.id: r for r in ruleset.rules}, verification, figures)
+
+
+def _input_files(study: Study, trail: AuditTrail) -> tuple[InputFile, ...]:
+    """The trail's input files, a split domain listed file by file with each file's own SHA-256."""
+    files: list[InputFile] = []
+    for entry in trail.inputs:
+        info = study.info.get(entry.dataset)
+        if info is None or not info.parts:
+            files.append(entry)
+            continue
+        files += [InputFile(entry.dataset, name, digest, rows)
+                  for name, digest, rows in zip(info.parts, info.part_sha256, info.part_rows, strict=True)]
+    return tuple(files)
 
 
 def _read_claims(path: Path | None):

@@ -41,6 +41,8 @@ class DatasetInfo:
     dataset_label: str | None = None
     encoding: str | None = None
     parts: tuple[str, ...] = ()  # the files of a domain split over several (SDTMIG v3.4 section 4.1.7)
+    part_sha256: tuple[str, ...] = ()  # each part's SHA-256, in the order of parts
+    part_rows: tuple[int, ...] = ()  # each part's row count, in the order of parts
 
 
 @dataclass(frozen=True)
@@ -172,9 +174,18 @@ def _load_one(name: str, parts: list[_Part], notes: list[str]) -> tuple[pl.LazyF
         labels={k: v for p in reversed(parts) for k, v in p.loaded.labels.items()},
         dataset_label=first.loaded.dataset_label,
         encoding=first.loaded.encoding,
-        parts=tuple(p.path.name for p in parts) if len(parts) > 1 else (),
+        **(_part_facts(parts) if len(parts) > 1 else {}),
     )
     return data.lazy(), info
+
+
+def _part_facts(parts: list[_Part]) -> dict[str, tuple]:
+    """Name, SHA-256 and rows of each file of a split domain, for the audit trail."""
+    return {
+        "parts": tuple(p.path.name for p in parts),
+        "part_sha256": tuple(sha256_of(p.path) for p in parts),
+        "part_rows": tuple(int(p.frame.select(pl.len()).collect().item()) for p in parts),
+    }
 
 
 def _digest(parts: list[_Part]) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import polars as pl
@@ -14,6 +16,7 @@ from audit.errors import SnapshotError
 from audit.study import load_study
 
 VARIANTS = Path(__file__).parent / "fixtures" / "real-data" / "pharmaversesdtm-onco-variants"
+RS_PARTS = ("rs_onco_irecist.parquet", "rs_onco_recist.parquet")
 
 
 def _rs(subject: str, **extra) -> pl.DataFrame:
@@ -25,7 +28,7 @@ def test_the_pharmaverse_variants_load_as_rs_tr_and_tu() -> None:
     assert study.names == ["RS", "TR", "TU"]
     parts = {f.stem: pl.read_parquet(f).height for f in VARIANTS.glob("rs_*.parquet")}
     assert study.info["RS"].n_rows == sum(parts.values())
-    assert study.info["RS"].parts == ("rs_onco_irecist.parquet", "rs_onco_recist.parquet")
+    assert study.info["RS"].parts == RS_PARTS
 
 
 def test_the_note_names_the_files_and_the_domain() -> None:
@@ -84,3 +87,13 @@ def test_a_real_duplicate_stays_an_error(tmp_path: Path) -> None:
     dm.write_csv(tmp_path / "dm.csv")
     with pytest.raises(SnapshotError, match="dataset DM is given twice"):
         load_study(tmp_path)
+
+
+def test_the_audit_trail_lists_each_part_with_its_own_checksum() -> None:
+    result = CliRunner().invoke(app, ["check", str(VARIANTS), "--select", "DATE001", "--format", "json"])
+    inputs = [i for i in json.loads(result.output)["trail"]["inputs"] if i["dataset"] == "RS"]
+    assert [(i["path"], i["rows"]) for i in inputs] == [
+        (name, pl.read_parquet(VARIANTS / name).height) for name in RS_PARTS
+    ]
+    assert [i["sha256"] for i in inputs] == [hashlib.sha256((VARIANTS / i["path"]).read_bytes()).hexdigest()
+                                             for i in inputs]
