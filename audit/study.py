@@ -10,6 +10,7 @@ size and row count are recorded for the audit trail. The folder is only read.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from audit import dates, split_domains
-from audit.errors import SnapshotError
+from audit.errors import AuditInputError, SnapshotError
 from audit.formats import FORMAT_BY_SUFFIX, UTF8, LoadedDataset, NotADatasetError, read_dataset
 from audit.normalise import normalised
 
@@ -215,6 +216,17 @@ def _cutoff_from_data(datasets: dict[str, pl.LazyFrame], info: dict[str, Dataset
     return None, None
 
 
+def _check_encoding(encoding: str | None) -> None:
+    """An encoding Python does not know is a usage error, before any file is read."""
+    if encoding is None:
+        return
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise AuditInputError(f"unknown text encoding {encoding!r} (e.g. utf-8, cp1252, latin-1)",
+                              field="--encoding") from None
+
+
 @dataclass(frozen=True)
 class LoadOptions:
     """How the files' text is read: a declared encoding, and whether CSV "NA" is text."""
@@ -228,6 +240,7 @@ def load_study(
 ) -> Study:
     """Load every dataset file of a snapshot folder (read-only)."""
     root = Path(root)
+    _check_encoding(encoding)
     files, notes = _dataset_files(root)
     options = LoadOptions(encoding, keep_na_text)
     read = [part for path in files.values() if (part := _read_part(path, options, notes)) is not None]

@@ -103,3 +103,11 @@ def test_check_takes_an_explicit_encoding(tmp_path: Path) -> None:
                                       "--format", "json"])
     assert result.exit_code in (0, 1), result.output
     assert json.loads(result.output)["trail"]["notes"] == []  # declared, so not a fallback to note
+
+
+def test_an_unknown_encoding_is_a_usage_error() -> None:
+    result = CliRunner().invoke(app, ["inspect", str(PILOT), "--encoding", "klingon"])
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "error: field '--encoding': unknown text encoding 'klingon' (e.g. utf-8, cp1252, latin-1)"
+    )
