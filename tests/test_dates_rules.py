@@ -22,8 +22,18 @@ def test_a_study_day_holding_the_planned_visit_day_names_visitdy_and_the_actual_
         "SV": [{"USUBJID": "S1", "VISITNUM": 9, "VISITDY": 84}],
         "TR": [{"USUBJID": "S1", "TRSEQ": 3, "VISITNUM": 9, "TRDTC": "2013-10-09", "TRDY": 84}],
     })
-    assert "planned day" in finding.message and "VISITDY" in finding.message
-    assert finding.message.endswith("which is day 83")
+    assert "planned visit day (SV VISITDY)" in finding.message and "on 1 record(s)" in finding.message
+    assert finding.message.endswith("is day 83")
+
+
+def test_a_study_day_copied_from_visitdy_on_every_visit_is_one_query_per_subject():
+    (finding,) = _findings("DATE016", {
+        "DM": [{"USUBJID": "S1", "RFSTDTC": "2013-07-19"}],
+        "SV": [{"USUBJID": "S1", "VISITNUM": 9, "VISITDY": 84}, {"USUBJID": "S1", "VISITNUM": 10, "VISITDY": 126}],
+        "TR": [{"USUBJID": "S1", "TRSEQ": 4, "VISITNUM": 10, "TRDTC": "2013-11-25", "TRDY": 126},
+               {"USUBJID": "S1", "TRSEQ": 3, "VISITNUM": 9, "TRDTC": "2013-10-09", "TRDY": 84}],
+    })
+    assert finding.key_value == "3" and "on 2 record(s) of this subject" in finding.message
 
 
 def test_a_wrong_study_day_says_which_day_the_date_is():

@@ -17,9 +17,10 @@ from pydantic import Field
 
 from audit.derive.registry import NotApplicable
 from audit.engine.kinds import register
-from audit.engine.kinds.base import CheckBase, Target, Violations
+from audit.engine.kinds.base import ROW, CheckBase, Target, Violations
 
 PLANNED_DAY = "VISITDY"
+PLANNED_COUNT = "N_RECORDS"
 VISIT_KEYS = ("USUBJID", "VISITNUM")
 
 
@@ -85,14 +86,28 @@ def _pair_violations(
         return [Violations(rows, shown, generic)]
     is_planned = (reported == pl.col(PLANNED_DAY).cast(pl.Int64, strict=False)).fill_null(False)
     planned_message = (
-        f"{day_column} {{{day_column}}} is the planned day of visit {{VISITNUM}} ({PLANNED_DAY}), not the actual "
-        f"study day of {date_column} {{{date_column}}} from {params.reference} {{{params.reference}}}, "
-        f"which is day {{{expected}}}"
+        f"{day_column} holds the planned visit day (SV {PLANNED_DAY}) instead of the actual study day on "
+        f"{{{PLANNED_COUNT}}} record(s) of this subject; first: {day_column} {{{day_column}}} is the planned day of "
+        f"visit {{VISITNUM}}, the actual study day of {date_column} {{{date_column}}} from {params.reference} "
+        f"{{{params.reference}}} is day {{{expected}}}"
     )
     return [
         Violations(rows.filter(~is_planned), shown, generic),
-        Violations(rows.filter(is_planned), (*shown, "VISITNUM", PLANNED_DAY), planned_message),
+        Violations(first_per_subject(rows.filter(is_planned), lo), (*shown, "VISITNUM", PLANNED_DAY, PLANNED_COUNT),
+                   planned_message),
     ]
+
+
+def first_per_subject(rows: pl.LazyFrame, date: pl.Expr) -> pl.LazyFrame:
+    """The subject's earliest offending record, with how many records share the pattern.
+
+    A --DY copied from VISITDY is one derivation error repeated on every visit: one
+    query per subject and variable, pinned to its first record, is what a data
+    manager can act on; a finding per record would bury everything else.
+    """
+    ordered = rows.with_columns(pl.len().over("USUBJID").alias(PLANNED_COUNT)).sort(["USUBJID", date, ROW],
+                                                                                   nulls_last=True)
+    return ordered.filter(pl.int_range(pl.len()).over("USUBJID") == 0)
 
 
 @register("study_day", StudyDay, "Study day variables agree with their dates (no day 0).")
