@@ -3,7 +3,7 @@
 SDTMIG v3.4 section 2.4 gives each variable one of two types, Char or Num;
 files deliver more (R factors, parquet dates, numbers for identifiers, blank
 strings for missing values). On load: blank or whitespace-only text is
-missing; identifier keys are text; --SEQ and VISITNUM are numbers; *DTC
+missing; identifier keys are text; --SEQ, --DY and VISITNUM are numbers; *DTC
 variables are ISO 8601 text (a date type is written back as its ISO 8601
 text, an all-missing column of any type becomes an all-missing text column);
 categorical columns are text. A type no rule can use (struct, list, binary)
@@ -20,9 +20,10 @@ from audit import dates
 KEY_VARIABLES = frozenset({"STUDYID", "USUBJID", "SUBJID", "SITEID", "DOMAIN", "RDOMAIN", "IDVAR", "IDVARVAL",
                            "QNAM", "RSUBJID", "POOLID", "SPDEVID", "APID", "ASUBJID"})
 KEY_SUFFIXES = ("GRPID", "REFID", "SPID", "LNKID", "LNKGRP")
-# Sequence and visit numbers are Num (SDTMIG v3.4 section 4.1.5): text holding a number is a number.
+# Sequence, visit and study-day numbers are Num (SDTMIG v3.4 sections 4.1.4.4, 4.1.5): text holding a
+# number is a number; --SEQ and --DY are whole numbers, so a double holding only whole values is an integer.
 NUMBER_VARIABLES = frozenset({"VISITNUM"})
-NUMBER_SUFFIXES = ("SEQ",)
+NUMBER_SUFFIXES = ("SEQ", "DY")
 _UNUSABLE = (pl.Struct, pl.List, pl.Array, pl.Object, pl.Binary)
 _ISO_DATETIME = "%Y-%m-%dT%H:%M:%S"
 
@@ -34,7 +35,7 @@ def is_key(name: str) -> bool:
 
 
 def is_number(name: str) -> bool:
-    """A sequence or visit number that SDTM types as Num."""
+    """A sequence, visit or study-day number that SDTM types as Num."""
     upper = name.upper()
     return upper in NUMBER_VARIABLES or (upper.endswith(NUMBER_SUFFIXES) and len(upper) > 3)
 
@@ -114,13 +115,13 @@ def _with_numbers(frame: pl.LazyFrame, schema: pl.Schema, numbers: list[str], fi
         notes += [f"kept {file} column {n} as text: {lost[n]} values are not numbers" for n in kept]
     converted = [_as_number(n, schema[n]).alias(n) for n in numbers if n not in kept]
     frame = frame.with_columns(converted)
-    # Only --SEQ: VISITNUM keeps its float type, so 1 and 1.1 still join across datasets.
-    sequences = [n for n in numbers if n not in kept and n.upper().endswith(NUMBER_SUFFIXES)]
-    return frame.with_columns(_whole_floats_as_int(frame, sequences)), notes
+    # Not VISITNUM: it keeps its float type, so 1 and 1.1 still join across datasets.
+    whole = [n for n in numbers if n not in kept and n.upper().endswith(NUMBER_SUFFIXES)]
+    return frame.with_columns(_whole_floats_as_int(frame, whole)), notes
 
 
 def _whole_floats_as_int(frame: pl.LazyFrame, names: list[str]) -> list[pl.Expr]:
-    """A float sequence number holding only whole numbers (R's double, parquet Float64) as Int64."""
+    """A float --SEQ or --DY holding only whole numbers (R's double, parquet Float64) as Int64."""
     floats = [n for n, t in frame.collect_schema().items() if n in names and t.is_float()]
     if not floats:
         return []

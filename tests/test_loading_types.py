@@ -140,3 +140,10 @@ def test_csv_identifiers_and_dates_keep_their_text(tmp_path: Path) -> None:
 def test_cp1252_csv_identifiers_keep_their_text(tmp_path: Path) -> None:
     (tmp_path / "ae.csv").write_bytes("SUBJID,AETERM\n0015,Café\n".encode("cp1252"))
     assert load_study(tmp_path).frame("AE").collect().row(0) == ("0015", "Café")
+
+
+def test_a_study_day_written_as_a_double_is_a_whole_number(tmp_path: Path) -> None:
+    ae = pl.DataFrame({"USUBJID": ["S-1", "S-1"], "AESTDY": [366.0, None], "VISITNUM": [1.0, 2.0]})
+    frame = _study(tmp_path, ae=ae).frame("AE").collect()
+    assert frame.schema["AESTDY"] == pl.Int64 and frame["AESTDY"].to_list() == [366, None]
+    assert frame.schema["VISITNUM"] == pl.Float64
