@@ -104,21 +104,35 @@ def with_date_bounds(frame: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
     """Add <COL>_LO and <COL>_HI date columns beside each ISO 8601 text column.
 
     Trial data repeat the same few thousand dates over millions of records, so
-    each distinct text is parsed once and looked up again in the original row
-    order. Every lookup reads the frame as given, never the frame with the
-    bounds of other columns added, so the plan grows linearly with the columns.
+    each distinct text is parsed once and joined back on the text (in the
+    original order). Every lookup reads the frame as given, never the frame
+    with the bounds of other columns added, so the plan grows linearly with
+    the columns, and a join on the text cannot misalign rows.
     """
-    if not columns:
-        return frame
-    looked_up = [_bounds_in_row_order(frame, column) for column in columns]
-    return pl.concat([frame, *looked_up], how="horizontal")
+    lookups = [_distinct_bounds(frame, column) for column in columns]
+    for column, lookup in zip(columns, lookups, strict=True):
+        frame = frame.join(lookup, on=column, how="left", nulls_equal=True, maintain_order="left")
+    return frame
 
 
-def _bounds_in_row_order(frame: pl.LazyFrame, column: str) -> pl.LazyFrame:
+def add_date_bounds(data: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """with_date_bounds for a frame in memory: each column's bounds looked up alone and set beside it.
+
+    A materialised frame has one fixed row order, so each lookup can join only
+    its own text column and the bounds are stacked beside the data; nothing
+    wider than one column is copied per date column.
+    """
+    looked_up = [
+        data.lazy().select(column).join(_distinct_bounds(data.lazy(), column), on=column, how="left",
+                                        nulls_equal=True, maintain_order="left").drop(column)
+        for column in columns
+    ]
+    bounds_frames = pl.collect_all(looked_up)
+    return pl.concat([data, *bounds_frames], how="horizontal") if bounds_frames else data
+
+
+def _distinct_bounds(frame: pl.LazyFrame, column: str) -> pl.LazyFrame:
     earliest, latest = bounds(pl.col(column))
-    distinct = frame.select(pl.col(column).unique()).with_columns(
+    return frame.select(pl.col(column).unique()).with_columns(
         earliest.alias(lo_name(column)), latest.alias(hi_name(column))
     )
-    keys = frame.select(column)
-    joined = keys.join(distinct, on=column, how="left", nulls_equal=True, maintain_order="left")
-    return joined.select(lo_name(column), hi_name(column))

@@ -153,7 +153,7 @@ def _materialised(name: str, parts: list[_Part], notes: list[str]) -> tuple[pl.D
         # date parsing per rule would cost far more than holding the data in memory.
         base = combined.collect()
         date_columns = tuple(c for c, t in base.schema.items() if dates.is_date_text_column(c) and t == pl.String)
-        return dates.with_date_bounds(base.lazy(), list(date_columns)).collect(), base.schema, date_columns
+        return dates.add_date_bounds(base, list(date_columns)), base.schema, date_columns
     except SnapshotError:
         raise
     except Exception as exc:  # malformed content discovered only on a full scan

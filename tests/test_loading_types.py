@@ -147,3 +147,10 @@ def test_a_study_day_written_as_a_double_is_a_whole_number(tmp_path: Path) -> No
     frame = _study(tmp_path, ae=ae).frame("AE").collect()
     assert frame.schema["AESTDY"] == pl.Int64 and frame["AESTDY"].to_list() == [366, None]
     assert frame.schema["VISITNUM"] == pl.Float64
+
+
+def test_bounds_in_memory_equal_the_lazy_bounds_row_by_row() -> None:
+    frame = pl.DataFrame({"AESTDTC": ["2019-03", None, "2019-02-30", "2019-03", "2019-UN-UN"],
+                          "AEENDTC": ["2019-04-01", "2019", None, "", "2019-04-01"]})
+    columns = ["AESTDTC", "AEENDTC"]
+    assert dates.add_date_bounds(frame, columns).equals(dates.with_date_bounds(frame.lazy(), columns).collect())
