@@ -163,6 +163,27 @@ def test_check_is_one_unmapped_term_finding(onco):
     assert terms.select("DATASET", "TESTCD", "VALUE", "N_RECORDS").rows() == [("RS", "OVRLRESP", "CHECK", 3)]
 
 
+def test_a_missed_pd_after_a_zero_nadir_is_worded_in_millimetres(onco):
+    # 01-701-1015, radiologist 1: targets gone at week 12 (nadir 0), back at 54 mm at week 24, reported SD.
+    result = run_audit(onco.study, rules=load_rules(), select=["RECIST010"]).result("RECIST010")
+    (finding,) = [f for f in result.findings if f.usubjid == "01-701-1015" and f.key_value == "19"]
+    assert finding.message == (
+        "OVRLRESP SD although the sum 54.0 mm is 54.0 mm over a nadir of 0 mm (reader INDEPENDENT ASSESSOR / "
+        "RADIOLOGIST 1)"
+    )
+    assert all("missing" not in f.message for f in result.findings)
+
+
+def test_records_naming_no_reader_are_worded_as_such(tmp_path):
+    rs = pl.read_parquet(ONCO / "rs.parquet").filter(pl.col("RSEVAL") == INV).drop("RSEVAL", "RSEVALID", "RSACPTFL")
+    tr = pl.read_parquet(ONCO / "tr.parquet").filter(pl.col("TREVAL") == INV).drop("TREVAL", "TREVALID", "TRACPTFL")
+    tu = pl.read_parquet(ONCO / "tu.parquet").filter(pl.col("TUEVAL") == INV).drop("TUEVAL", "TUEVALID", "TUACPTFL")
+    for name, frame in {"rs": rs, "tr": tr, "tu": tu}.items():
+        frame.write_parquet(tmp_path / f"{name}.parquet")
+    result = run_audit(load_study(tmp_path), rules=load_rules(), select=["RECIST010"]).result("RECIST010")
+    assert result.findings and all(f.message.endswith("(reader not recorded)") for f in result.findings)
+
+
 def _snapshot(tmp_path: Path, rs: pl.DataFrame) -> Path:
     for name in ("tr", "tu"):
         shutil.copy(VARIANTS / f"{name}_onco_recist.parquet", tmp_path / f"{name}.parquet")

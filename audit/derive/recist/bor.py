@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from audit.derive.recist.lesions import SUBJECT
+from audit.derive.recist.lesions import SUBJECT, UNNAMED_READER
 from audit.derive.recist.options import RecistOptions
 
 RANKS = pl.DataFrame(
@@ -98,8 +98,8 @@ def best_overall_response(
     """
     single = "READER" not in timepoints.collect_schema()
     if single:  # one reader, unnamed
-        timepoints = timepoints.with_columns(pl.lit("").alias("READER"))
-        subjects = subjects.with_columns(pl.lit("").alias("READER"))
+        timepoints = timepoints.with_columns(pl.lit(UNNAMED_READER).alias("READER"))
+        subjects = subjects.with_columns(pl.lit(UNNAMED_READER).alias("READER"))
     frame = _with_running_counts(_until_first_pd(timepoints))
     if confirm:
         frame = frame.join(_confirmations(frame, opts), on=[*SUBJECT, "ORD"], how="left")

@@ -12,7 +12,7 @@ from audit.dates import hi_name, lo_name
 from audit.derive.recist import lesions as les
 from audit.derive.recist import reported as rep
 from audit.derive.recist import timepoint as tp
-from audit.derive.recist.lesions import SUBJECT
+from audit.derive.recist.lesions import SUBJECT, UNNAMED_READER
 from audit.derive.recist.options import RecistOptions
 from audit.derive.recist.tables import RECIST_1_1, clean_text, criteria
 from audit.derive.registry import DeriveContext, NotApplicable, derivation
@@ -57,7 +57,7 @@ def _only_reader(ctx: DeriveContext, name: str) -> pl.LazyFrame:
     """Per subject, the one reader a dataset names, where it names exactly one."""
     if ctx.study.missing(name, "USUBJID"):
         return pl.LazyFrame(schema={"USUBJID": pl.String, "_ONLY": pl.String})
-    named = les.with_reader(ctx.study.frame(name), name[:2], options(ctx)).filter(pl.col("READER") != "")
+    named = les.with_reader(ctx.study.frame(name), name[:2], options(ctx)).filter(pl.col("READER") != UNNAMED_READER)
     counts = named.group_by("USUBJID").agg(pl.col("READER").unique().alias("_R"))
     return counts.filter(pl.col("_R").list.len() == 1).select("USUBJID", pl.col("_R").list.first().alias("_ONLY"))
 
@@ -66,7 +66,7 @@ def _aligned(ctx: DeriveContext, frame: pl.LazyFrame, other: str) -> pl.LazyFram
     """Records naming no reader belong to the one reader the other dataset names for the subject, if one."""
     only = _only_reader(ctx, other)
     joined = frame.join(only, on="USUBJID", how="left", maintain_order="left")
-    reader = pl.when(pl.col("READER") == "").then(pl.coalesce("_ONLY", "READER")).otherwise("READER")
+    reader = pl.when(pl.col("READER") == UNNAMED_READER).then(pl.coalesce("_ONLY", "READER")).otherwise("READER")
     return joined.with_columns(reader.alias("READER")).drop("_ONLY")
 
 
@@ -133,10 +133,10 @@ def _for_every_reader(ctx: DeriveContext, catalogue: pl.LazyFrame) -> pl.LazyFra
     only = readers.group_by("USUBJID").agg(pl.col("_TR_READER").unique().alias("_R")).filter(
         pl.col("_R").list.len() == 1).select("USUBJID", pl.col("_R").list.first().alias("_ONLY"))
     # Matched by TRLNKID; a lesion TR never measured (a new lesion seen in TU only) goes to the subject's one reader.
-    unnamed = catalogue.filter(pl.col("READER") == "").join(readers, on=["USUBJID", "TULNKID"], how="left")
+    unnamed = catalogue.filter(pl.col("READER") == UNNAMED_READER).join(readers, on=["USUBJID", "TULNKID"], how="left")
     unnamed = unnamed.join(only, on="USUBJID", how="left").with_columns(
         pl.coalesce("_TR_READER", "_ONLY", "READER").alias("READER")).drop("_TR_READER", "_ONLY")
-    return pl.concat([catalogue.filter(pl.col("READER") != ""), unnamed]).sort("USUBJID", "READER", "TUSEQ")
+    return pl.concat([catalogue.filter(pl.col("READER") != UNNAMED_READER), unnamed]).sort("USUBJID", "READER", "TUSEQ")
 
 
 @derivation("recist.target_measurements")

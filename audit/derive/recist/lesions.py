@@ -20,6 +20,8 @@ NODE_LOCATION = "LYMPH NODE"
 MEASURABLE_MM = 10.0  # non-nodal LD on CT (section 3.1.1)
 MEASURABLE_NODE_MM = 15.0  # nodal short axis (section 3.1.1)
 SUBJECT = ["USUBJID", "READER"]
+# READER of records that name neither --EVAL nor --EVALID: worded, so a finding never reads "(reader )".
+UNNAMED_READER = "not recorded"
 # Scans of one time point lie within days of each other; records of one visit more than 4 weeks apart (the
 # confirmation interval, section 4.4.2) cannot be one assessment.
 SAME_ASSESSMENT_DAYS = 28
@@ -31,13 +33,14 @@ def _blank_is_null(text: pl.Expr) -> pl.Expr:
 
 
 def reader_label(frame: pl.LazyFrame, prefix: str) -> pl.Expr:
-    """Who read the record: --EVAL and --EVALID ("INDEPENDENT ASSESSOR / RADIOLOGIST 1"); blank when neither."""
+    """Who read the record: --EVAL and --EVALID ("INDEPENDENT ASSESSOR / RADIOLOGIST 1") or "not recorded"."""
     schema = frame.collect_schema()
     names = [f"{prefix}{v}" for v in ("EVAL", "EVALID") if f"{prefix}{v}" in schema]
     if not names:
-        return pl.lit("")
+        return pl.lit(UNNAMED_READER)
     parts = [_blank_is_null(clean_text(pl.col(n))) for n in names]
-    return pl.concat_str(parts, separator=" / ", ignore_nulls=True).fill_null("")
+    label = pl.concat_str(parts, separator=" / ", ignore_nulls=True)
+    return pl.when(label.is_null() | (label == "")).then(pl.lit(UNNAMED_READER)).otherwise(label)
 
 
 def with_reader(frame: pl.LazyFrame, prefix: str, opts: RecistOptions) -> pl.LazyFrame:

@@ -50,6 +50,21 @@ def with_nadir(sums: pl.LazyFrame, baseline: pl.LazyFrame) -> pl.LazyFrame:
         .alias("PCHG_BASE"),
         pl.when(pl.col("NADIR") > 0).then(change / pl.col("NADIR") * 100).round(2).alias("PCHG_NADIR"),
         change.alias("CHG_NADIR"),
+        _change_over_nadir(change).alias("CHANGE_OVER_NADIR"),
+    )
+
+
+def _change_over_nadir(change: pl.Expr) -> pl.Expr:
+    """The change over the nadir as a reader states it; after a sum of 0 only millimetres mean anything.
+
+    Section 4.3.1: 20 % of a 0 mm nadir is 0, so after CR the 5 mm absolute increase decides PD.
+    """
+    percent = (change / pl.col("NADIR") * 100).round(2)
+    return (
+        pl.when(pl.col("NADIR") > 0)
+        .then(pl.format("{} % / {} mm over the nadir {} mm", percent, change.round(2), pl.col("NADIR").round(2)))
+        .when(pl.col("NADIR") == 0)
+        .then(pl.format("{} mm over a nadir of 0 mm", change.round(2)))
     )
 
 
