@@ -9,14 +9,15 @@ import typer
 from audit.cli.app import app, fail, user_errors
 
 MARKER = ".trial-audit-example"
-STUDIES = ("escc",)
+STUDIES = ("escc", "escort")
 FORMATS = ("csv", "parquet", "xpt", "json")
 
 
 @app.command("example")
 @user_errors
 def example(
-    study: str = typer.Argument(..., help="Which built-in study: escc (radiotherapy + camrelizumab in ESCC)."),
+    study: str = typer.Argument(..., help="Which built-in study: escc (radiotherapy + camrelizumab in ESCC) or "
+                                "escort (two-arm camrelizumab against chemotherapy)."),
     out_dir: Path = typer.Argument(..., help="Folder to write into: new, empty, or a previous example output."),
     fmt: str = typer.Option("csv", "--format", help="Dataset format: csv, parquet, xpt or json."),
     subjects: int = typer.Option(49, "--subjects", min=1, help="Number of subjects (49 reproduces the paper)."),
@@ -37,6 +38,9 @@ def example(
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     _prepare(out_dir)
+    if study == "escort":
+        _escort(out_dir, fmt, defects)
+        return
     from audit.synth import DEFAULT_SEED, generate_escc, inject_defects, write_snapshot
     from audit.synth.manifest import write_manifest
 
@@ -51,6 +55,22 @@ def example(
     (out_dir / MARKER).write_text("written by trial-audit example\n", encoding="utf-8")
     rows = sum(frame.height for frame in clean.values())
     typer.echo(f"wrote {len(clean)} datasets ({rows:,} rows, {subjects} subjects) to {out_dir}")
+
+
+def _escort(out_dir: Path, fmt: str, defects: bool) -> None:
+    """The two-arm example: ADSL and ADTTE; its claims file ships in the examples folder."""
+    from audit.packs import examples_dir
+    from audit.synth import write_snapshot
+    from audit.synth.escort import generate_escort
+
+    if defects:
+        fail("--defects is available for the escc study only")
+    datasets = generate_escort()
+    write_snapshot(datasets, out_dir, fmt)
+    (out_dir / MARKER).write_text("written by trial-audit example\n", encoding="utf-8")
+    claims = examples_dir() / "escort-camrelizumab" / "claims.yaml"
+    typer.echo(f"wrote {len(datasets)} datasets ({datasets['ADSL'].height} subjects) to {out_dir}; "
+               f"verify with: trial-audit verify {out_dir} --claims {claims}")
 
 
 def _prepare(out_dir: Path) -> None:

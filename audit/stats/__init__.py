@@ -2,7 +2,8 @@
 
 Submodules: binomial (proportion CIs), km (Kaplan-Meier tables), median (KM
 median and its CIs), followup (median follow-up), units (month lengths), landmark (KM
-survival at t), cox (hazard ratios), logrank (log-rank tests),
+survival at t), cox (hazard ratios), logrank (log-rank tests), twobytwo
+(rate differences, odds ratios, relative risks),
 precision (comparing with printed numbers). Importing this package is cheap:
 scipy and statsmodels are imported inside the functions that need them.
 """

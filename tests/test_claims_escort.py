@@ -1,0 +1,67 @@
+"""The two-arm example: every printed figure reproduced, the method named, one patient's change caught."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+import audit.cli  # noqa: F401  (registers commands)
+from audit.claims import load_claims, verify_claims
+from audit.cli.app import app
+from audit.packs import examples_dir
+from audit.study import load_study
+from audit.synth import write_snapshot
+from audit.synth.escort import CONTROL, generate_escort
+
+CLAIMS = examples_dir() / "escort-camrelizumab" / "claims.yaml"
+
+
+@pytest.fixture(scope="module")
+def datasets():
+    return generate_escort()
+
+
+@pytest.fixture(scope="module")
+def result(datasets, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("escort")
+    write_snapshot(datasets, folder, "parquet")
+    return verify_claims(load_study(folder), load_claims(CLAIMS))
+
+
+def test_every_printed_figure_is_reproduced(result):
+    assert {v.claim_id: v.reproduced for v in result.verdicts} == {c.id: True for c in load_claims(CLAIMS).claims}
+
+
+def test_hazard_ratio_names_the_stratified_efron_model_and_logrank_test(result):
+    verdict = next(v for v in result.verdicts if v.claim_id == "hr_os")
+    assert verdict.verdict == "reproduced"
+    assert verdict.reference.label == "stratified Cox, Efron ties, Wald CI, stratified log-rank p, two-sided"
+    assert all(r.method["model"] == "stratified" for r in verdict.reproducing)
+
+
+def test_followup_equal_to_median_os_is_warned_in_both_arms(result):
+    warned = {v.claim_id for v in result.verdicts if any("equals median OS" in w for w in v.warnings)}
+    assert warned == {"fu_camrelizumab", "fu_chemotherapy"}
+
+
+def test_one_patients_death_changed_to_censored_moves_the_p_value(datasets, tmp_path):
+    adtte = datasets["ADTTE"].join(datasets["ADSL"].select("USUBJID", "TRT01P"), on="USUBJID")
+    deaths = adtte.filter((pl.col("TRT01P") == CONTROL) & (pl.col("CNSR") == 0)).sort("AVAL")
+    subject = deaths.filter(pl.col("AVAL") <= deaths["AVAL"].median()).tail(1)["USUBJID"][0]
+    changed = {**datasets, "ADTTE": datasets["ADTTE"].with_columns(
+        pl.when(pl.col("USUBJID") == subject).then(1).otherwise(pl.col("CNSR")).alias("CNSR"))}
+    write_snapshot(changed, tmp_path, "parquet")
+    verdict = next(v for v in verify_claims(load_study(tmp_path), load_claims(CLAIMS)).verdicts
+                   if v.claim_id == "hr_os")
+    assert verdict.verdict == "not_reproduced"
+    assert verdict.reference.values[-1] != "0.0010"
+    assert f"giving {verdict.closest.shown()}" in verdict.summary()
+
+
+def test_cli_example_escort_writes_a_snapshot_that_verifies(tmp_path):
+    out = tmp_path / "escort"
+    written = CliRunner().invoke(app, ["example", "escort", str(out), "--format", "parquet"])
+    assert written.exit_code == 0, written.output
+    verified = CliRunner().invoke(app, ["verify", str(out), "--claims", str(CLAIMS), "--format", "json"])
+    assert verified.exit_code == 0, verified.output
