@@ -65,3 +65,11 @@ def test_cli_example_escort_writes_a_snapshot_that_verifies(tmp_path):
     assert written.exit_code == 0, written.output
     verified = CliRunner().invoke(app, ["verify", str(out), "--claims", str(CLAIMS), "--format", "json"])
     assert verified.exit_code == 0, verified.output
+
+
+def test_per_arm_medians_are_drawn_on_their_arms_curves(datasets, tmp_path):
+    from audit.report.plots import km_figures
+
+    write_snapshot(datasets, tmp_path, "parquet")
+    captions = [f.caption for f in km_figures(load_study(tmp_path), load_claims(CLAIMS))]
+    assert ["n = 228" in captions[0], "n = 220" in captions[1]] == [True, True]

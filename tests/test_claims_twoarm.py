@@ -167,3 +167,31 @@ def test_cli_verifies_a_claims_file_with_not_reached_limits(tmp_path):
     result = CliRunner().invoke(app, ["verify", str(snapshot), "--claims", str(claims), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert '"verdict": "reproduced"' in result.output
+
+
+def test_duration_of_response_is_read_from_adtte_per_arm(tmp_path):
+    import polars as pl
+
+    from audit.formats import write_dataset
+
+    folder = write_twoarm_snapshot(tmp_path, "aml_x")
+    adtte = pl.read_parquet(folder / "adtte.parquet").with_columns(pl.lit("DOR").alias("PARAMCD"))
+    write_dataset(adtte, folder / "adtte.parquet", "ADTTE")
+    # aml maintained: median 31 days, R log CI 18-NA, i.e. 1.0 (0.6-NR) months.
+    claim = {"id": "dor", "text": "1.0", "ci": "0.6-NR",
+             "measure": {"type": "km_median", "endpoint": "DOR", "arm": "Maintained"}}
+    verdict = _verdict(load_study(folder), claim, "Nonmaintained", ())
+    assert verdict.reproduced and "bc_log_r" in {r.method["ci"] for r in verdict.reproducing}
+
+
+def test_duration_of_response_is_not_derived_from_sdtm():
+    from audit.claims.endpoints import endpoint_data
+    from audit.claims.model import EndpointSettings
+    from audit.derive import NotApplicable
+
+    class _SdtmOnly:
+        def has(self, *args):
+            return False
+
+    with pytest.raises(NotApplicable, match="DOR is read from ADTTE"):
+        endpoint_data(_SdtmOnly(), "DOR", EndpointSettings())

@@ -189,6 +189,11 @@ def km_figures(study, claims) -> list[Figure]:
             continue
         try:
             data = endpoint_data(study, claim.measure.endpoint, claims.endpoints)
+            if claim.measure.arm is not None:  # a per-arm median is drawn on that arm's curve
+                from audit.claims.arms import study_arms
+                from audit.claims.comparisons import in_arm
+
+                data = in_arm(data, study_arms(study, claims.arms), claim.measure.arm)
         except NotApplicable:
             continue
         curve = km_curve(data.endpoint, data.time, data.event)
