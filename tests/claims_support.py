@@ -124,8 +124,9 @@ def write_response_snapshot(folder: Path, arms: dict[str, tuple[int, int]]) -> P
     rows = [(f"{arm}{i:03d}", arm, "PR" if i < k else "PD") for arm, (k, n) in arms.items() for i in range(n)]
     subjects, arm_of, bor = (list(column) for column in zip(*rows, strict=True))
     folder.mkdir(parents=True, exist_ok=True)
-    write_dataset(pl.DataFrame({"USUBJID": subjects, "TRT01P": arm_of, "ITTFL": ["Y"] * len(rows)}),
-                  folder / "adsl.parquet", "ADSL")
+    strata = ["a" if int(s[-3:]) % 2 == 0 else "b" for s in subjects]  # every other subject per arm
+    write_dataset(pl.DataFrame({"USUBJID": subjects, "TRT01P": arm_of, "STRATA1": strata,
+                                "ITTFL": ["Y"] * len(rows)}), folder / "adsl.parquet", "ADSL")
     write_dataset(pl.DataFrame({"USUBJID": subjects, "PARAMCD": ["BOR"] * len(rows), "AVALC": bor}),
                   folder / "adrs.parquet", "ADRS")
     return folder

@@ -195,3 +195,19 @@ def test_duration_of_response_is_not_derived_from_sdtm():
 
     with pytest.raises(NotApplicable, match="DOR is read from ADTTE"):
         endpoint_data(_SdtmOnly(), "DOR", EndpointSettings())
+
+
+def test_p_of_a_rate_difference_names_the_test_that_gives_it(responses):
+    claim = {"id": "d", "text": "20.0", "p": "0.0134", "measure": {"type": "rate_difference", "response": RESPONSE}}
+    verdict = _verdict(responses, claim, "C", ())
+    assert verdict.verdict == "reproduced_by_other_methods"
+    assert {(r.method["test"], r.method["sided"]) for r in verdict.reproducing} == {("yates", "two")}
+    assert _verdict(responses, {**claim, "p": "0.008"}, "C", ()).verdict == "reproduced"
+
+
+def test_mantel_haenszel_odds_ratio_and_cmh_p_over_the_strata(responses):
+    claim = {"id": "or", "text": "2.67", "ci": "1.28-5.57", "p": "0.008",
+             "measure": {"type": "odds_ratio", "response": RESPONSE}}
+    verdict = _verdict(responses, claim, "C", ("STRATA1",))
+    reproducing = {(r.method["model"], r.method["test"]) for r in verdict.reproducing}
+    assert ("cmh", "cmh") in reproducing and ("unstratified", "chisq") in reproducing

@@ -30,11 +30,13 @@ def comparison_dimensions(kind: str, claim: Claim, stratified: bool) -> dict[str
     """Method dimensions of the measures this module computes."""
     from audit.stats.cox import TIES
     from audit.stats.landmark import LANDMARK_TRANSFORMS
-    from audit.stats.twobytwo import DIFFERENCE_METHODS
+    from audit.stats.twobytwo import DIFFERENCE_METHODS, RATE_P_TESTS
     from audit.stats.units import MONTH_LENGTHS
 
     models = MODELS if stratified else MODELS[1:]
     p_dims = {"p": HR_P_TESTS, "sided": SIDES} if claim.p else {}
+    rate_tests = RATE_P_TESTS if stratified else RATE_P_TESTS[:-1]
+    rate_p = {"test": rate_tests, "sided": SIDES} if claim.p else {}
     ci = claim.ci is not None
     population = getattr(claim.measure, "population", None)
     table = {
@@ -43,10 +45,11 @@ def comparison_dimensions(kind: str, claim: Claim, stratified: bool) -> dict[str
         "landmark_rate": {**({"ci": LANDMARK_TRANSFORMS} if ci else {}),
                           **({"month": tuple(MONTH_LENGTHS)} if getattr(claim.measure, "unit", "") == "months"
                              else {})},
-        "rate_difference": {"denominator": (population,), **({"difference": DIFFERENCE_METHODS} if ci else {})},
+        "rate_difference": {"denominator": (population,), **({"difference": DIFFERENCE_METHODS} if ci else {}),
+                            **rate_p},
         "odds_ratio": {"denominator": (population,), "model": ("cmh", "unstratified") if stratified
-                       else ("unstratified",)},
-        "relative_risk": {"denominator": (population,)},
+                       else ("unstratified",), **rate_p},
+        "relative_risk": {"denominator": (population,), **rate_p},
     }
     return table.get(kind, {})
 
@@ -64,7 +67,7 @@ def comparison_label(kind: str, method: dict[str, str]) -> str:
     """A reader's name for one method: "stratified Cox, Efron ties, Wald CI, stratified log-rank p"."""
     from audit.stats.cox import P_VALUE_LABELS
     from audit.stats.landmark import LANDMARK_TRANSFORM_LABELS
-    from audit.stats.twobytwo import DIFFERENCE_LABELS
+    from audit.stats.twobytwo import DIFFERENCE_LABELS, RATE_P_LABELS
 
     ties = method.get("ties", "").capitalize()
     model = method.get("model", "")
@@ -88,6 +91,8 @@ def comparison_label(kind: str, method: dict[str, str]) -> str:
                  else "unstratified, Woolf logit CI"]
     elif kind == "relative_risk":
         parts = ["Katz log CI"]
+    if kind in ("rate_difference", "odds_ratio", "relative_risk") and "test" in method:
+        parts.append(RATE_P_LABELS[method["test"]])
     if "sided" in method:
         parts.append(f"{method['sided']}-sided")
     return ", ".join(parts)
@@ -240,7 +245,7 @@ def rate_comparison(study: Study, cache, claim: Claim, claims: ClaimsFile, metho
         est = _ratio(kind, method, cells, experimental, reference, (x1, n1, x2, n2))
         values = [est.value] + ([est.lower, est.upper] if claim.ci else [])
     if claim.p:
-        values.append(est.p_value)
+        values.append(_rate_p(method, cells, experimental, reference, (x1, n1, x2, n2)))
     note = f"{experimental} {x1}/{n1} against reference {reference} {x2}/{n2} ({arms.source})"
     return tuple(values), (_numerator(study, claim, claims)[1], note)
 
@@ -253,10 +258,26 @@ def _ratio(kind: str, method: dict[str, str], cells: pl.DataFrame, experimental:
         return twobytwo.relative_risk(*counts)
     if method.get("model") != "cmh":
         return twobytwo.odds_ratio(*counts)
-    wide = cells.pivot(on="ARM", index="STRATUM", values=["X", "N"]).fill_null(0)
-    strata = [(int(r[f"X_{experimental}"]), int(r[f"N_{experimental}"]), int(r[f"X_{reference}"]),
-               int(r[f"N_{reference}"])) for r in wide.iter_rows(named=True)]
-    return twobytwo.mantel_haenszel_odds_ratio(strata)
+    return twobytwo.mantel_haenszel_odds_ratio(_strata_counts(cells, experimental, reference))
+
+
+def _strata_counts(cells: pl.DataFrame, experimental: str, reference: str) -> list[tuple[int, int, int, int]]:
+    """(x1, n1, x2, n2) of experimental and reference per stratum."""
+    wide = cells.filter(pl.col("ARM").is_in([experimental, reference])).pivot(
+        on="ARM", index="STRATUM", values=["X", "N"]).fill_null(0)
+    columns = [f"{v}_{arm}" for arm in (experimental, reference) for v in ("X", "N")]
+    return [tuple(int(v) for v in row) for row in wide.select(columns).iter_rows()]
+
+
+def _rate_p(method: dict[str, str], cells: pl.DataFrame, experimental: str, reference: str,
+            counts: tuple[int, int, int, int]) -> float:
+    """p of the rate comparison under the method's test; CMH over the randomisation strata."""
+    from audit.stats import twobytwo
+
+    if method["test"] == "cmh":
+        p = twobytwo.mantel_haenszel_odds_ratio(_strata_counts(cells, experimental, reference)).p_value
+        return _sided(p, method)
+    return twobytwo.association_p(*counts, method["test"], method["sided"])
 
 
 COMPUTED = ("hazard_ratio", "p_value", "landmark_rate", "rate_difference", "odds_ratio", "relative_risk")

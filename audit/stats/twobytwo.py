@@ -125,3 +125,33 @@ def _miettinen_nurminen(x1: int, n1: int, x2: int, n2: int, level: float) -> tup
     upper = 1.0 if estimate >= edge or _mn_statistic(x1, n1, x2, n2, edge) >= -z else brentq(
         lambda d: _mn_statistic(x1, n1, x2, n2, d) + z, estimate, edge, xtol=1e-14)
     return float(lower), float(upper)
+
+
+RATE_P_TESTS = ("chisq", "yates", "fisher", "cmh")
+RATE_P_LABELS = {
+    "chisq": "Pearson chi-square p",
+    "yates": "chi-square p with Yates' correction",
+    "fisher": "Fisher's exact p",
+    "cmh": "Cochran-Mantel-Haenszel p over strata",
+}
+
+
+def association_p(x1: int, n1: int, x2: int, n2: int, test: str, sided: str = "two") -> float:
+    """p of no difference between two rates: chi-square (scipy chi2_contingency), Yates or Fisher's exact.
+
+    One-sided p is in the direction of the observed difference: half the
+    chi-square p (its z-test form is symmetric), Fisher's own one-tailed p.
+    """
+    from scipy.stats import chi2_contingency, fisher_exact
+
+    _check_counts(x1, n1, x2, n2)
+    table = np.array([[x1, n1 - x1], [x2, n2 - x2]])
+    if test == "fisher":
+        alternative = "two-sided" if sided == "two" else ("greater" if x1 / n1 >= x2 / n2 else "less")
+        return float(fisher_exact(table, alternative=alternative).pvalue)
+    if test not in ("chisq", "yates"):
+        raise ValueError(f"unknown test {test!r} for two rates (known: chisq, yates, fisher)")
+    if (table.sum(axis=0) == 0).any():
+        return 1.0
+    p = float(chi2_contingency(table, correction=test == "yates").pvalue)
+    return p if sided == "two" else p / 2

@@ -57,3 +57,25 @@ def test_one_stratum_mantel_haenszel_equals_the_crude_odds_ratio():
 def test_impossible_counts_are_refused():
     with pytest.raises(ValueError, match="counts must satisfy"):
         rate_difference(8, 5, 1, 5)
+
+
+def test_cmh_p_is_the_uncorrected_mantel_haenszel_chi_square():
+    from scipy.stats import chi2
+
+    strata = [(56, 70, 48, 80), (10, 20, 5, 20)]
+    gap = variance = 0.0
+    for x1, n1, x2, n2 in strata:
+        total, responders = n1 + n2, x1 + x2
+        gap += x1 - n1 * responders / total
+        variance += n1 * n2 * responders * (total - responders) / (total ** 2 * (total - 1))
+    assert mantel_haenszel_odds_ratio(strata).p_value == pytest.approx(chi2.sf(gap ** 2 / variance, 1))
+
+
+def test_chi_square_p_of_two_rates_is_the_two_proportion_z_test():
+    from scipy.stats import norm
+
+    from audit.stats.twobytwo import association_p
+
+    pooled = (56 + 48) / 150
+    z = (56 / 70 - 48 / 80) / math.sqrt(pooled * (1 - pooled) * (1 / 70 + 1 / 80))
+    assert association_p(56, 70, 48, 80, "chisq") == pytest.approx(2 * norm.sf(z))
