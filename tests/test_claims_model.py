@@ -68,3 +68,28 @@ def test_missing_claims_file_is_an_input_error(tmp_path):
 def test_json_schema_describes_the_measures():
     schema = claims_schema()
     assert {"Proportion", "KMMedian", "MedianFollowup", "Ranking"} <= set(schema["$defs"])
+
+
+def test_typo_in_the_arms_settings_is_an_error_naming_the_field(tmp_path):
+    path = _write(tmp_path, "arms: {reference: Chemotherapy, stratum: [STRATA1]}\nclaims:\n"
+                            "- {id: hr, text: '0.71', measure: {type: hazard_ratio, endpoint: OS}}\n")
+    with pytest.raises(ClaimsFileError, match=r"arms\.stratum"):
+        load_claims(path)
+
+
+def test_printed_p_value_stays_text_with_its_trailing_zero(tmp_path):
+    path = _write(tmp_path, "arms: {reference: C}\nclaims:\n"
+                            "- {id: hr, text: '0.71', ci: 0.57-0.87, p: '0.0010', "
+                            "measure: {type: hazard_ratio, endpoint: OS}}\n")
+    assert load_claims(path).claims[0].p == "0.0010"
+
+
+def test_landmark_rate_needs_its_landmark_time(tmp_path):
+    path = _write(tmp_path, "claims:\n- {id: os12, text: 52.3%, measure: {type: landmark_rate, endpoint: OS}}\n")
+    with pytest.raises(ClaimsFileError, match=r"claims\[os12\]\.measure\.time"):
+        load_claims(path)
+
+
+def test_two_arm_example_claims_name_the_arms_and_strata():
+    claims = load_claims(examples_dir() / "escort-camrelizumab" / "claims.yaml")
+    assert (claims.arms.reference, claims.arms.strata) == ("Chemotherapy", ["STRATA1", "STRATA2"])
