@@ -184,17 +184,33 @@ def test_duration_of_response_is_read_from_adtte_per_arm(tmp_path):
     assert verdict.reproduced and "bc_log_r" in {r.method["ci"] for r in verdict.reproducing}
 
 
-def test_duration_of_response_is_not_derived_from_sdtm():
+def _response_snapshot(folder):
+    import polars as pl
+
+    from audit.formats import write_dataset
+
+    # S1 PR from 03-01, PD 05-01; S2 CR from 02-01, still responding 03-01; S3 PR 02-01, dies 02-21; S4 no response.
+    dm = pl.DataFrame({"USUBJID": ["S1", "S2", "S3", "S4"], "RFSTDTC": ["2020-01-01"] * 4,
+                       "DTHDTC": [None, None, "2020-02-21", None]}, schema_overrides={"DTHDTC": pl.String})
+    visits = [("S1", "2020-02-01", "SD"), ("S1", "2020-03-01", "PR"), ("S1", "2020-04-01", "PR"),
+              ("S1", "2020-05-01", "PD"), ("S2", "2020-02-01", "CR"), ("S2", "2020-03-01", "CR"),
+              ("S3", "2020-02-01", "PR"), ("S4", "2020-02-01", "SD"), ("S4", "2020-03-01", "PD")]
+    rs = pl.DataFrame(visits, schema=["USUBJID", "RSDTC", "RSSTRESC"], orient="row").with_columns(
+        pl.lit("OVRLRESP").alias("RSTESTCD"))
+    folder.mkdir(parents=True, exist_ok=True)
+    write_dataset(dm, folder / "dm.parquet", "DM")
+    write_dataset(rs, folder / "rs.parquet", "RS")
+    return load_study(folder)
+
+
+@pytest.mark.parametrize(("endpoint", "days", "events"), [("DOR", [62, 30, 21], [1, 0, 1]),
+                                                          ("TTR", [61, 32, 32], [1, 1, 1])])
+def test_response_times_are_derived_from_rs_for_responders_only(endpoint, days, events, tmp_path):
     from audit.claims.endpoints import endpoint_data
     from audit.claims.model import EndpointSettings
-    from audit.derive import NotApplicable
 
-    class _SdtmOnly:
-        def has(self, *args):
-            return False
-
-    with pytest.raises(NotApplicable, match="DOR is read from ADTTE"):
-        endpoint_data(_SdtmOnly(), "DOR", EndpointSettings())
+    data = endpoint_data(_response_snapshot(tmp_path), endpoint, EndpointSettings())
+    assert (data.subjects, list(data.time), list(data.event)) == (("S1", "S2", "S3"), days, events)
 
 
 def test_p_of_a_rate_difference_names_the_test_that_gives_it(responses):

@@ -175,6 +175,8 @@ def endpoint_data(study: Study, endpoint: Endpoint, settings: EndpointSettings) 
         raise NotApplicable("ADTTE (PARAMCD, AVAL, CNSR) is not in the snapshot")
     if adtte and settings.source != "sdtm":
         return _from_adtte(study, endpoint)
-    if endpoint not in ("PFS", "OS"):
-        raise NotApplicable(f"{endpoint} is read from ADTTE PARAMCD = {endpoint}; it is not derived from SDTM")
+    if endpoint in ("DOR", "TTR"):
+        from audit.claims.response_times import response_endpoint
+
+        return response_endpoint(study, endpoint, settings)
     return _from_sdtm(study, endpoint, settings)
