@@ -17,6 +17,7 @@ from audit.packs import examples_dir
 from audit.report import ReportOptions, render
 
 STUDY_FOLDER = "escc-rt-camrelizumab"
+TWO_ARM_FOLDER = "escort-camrelizumab"
 MARKER = ".trial-audit-example"
 
 
@@ -45,6 +46,7 @@ class DemoSummary:
     clean_verdicts: tuple[tuple[str, str, str], ...]
     damaged_verdicts: tuple[tuple[str, str, str], ...]
     reports: tuple[Path, ...]
+    two_arm_verdicts: tuple[tuple[str, str, str], ...] = ()
 
 
 def claims_path() -> Path:
@@ -103,11 +105,14 @@ def _defect_checks(outcome: CheckOutcome, manifest: list[dict]) -> tuple[DefectC
 
 
 def _verdicts(outcome: CheckOutcome) -> tuple[tuple[str, str, str], ...]:
+    """(claim, verdict, how) of a check run with claims."""
+    return () if outcome.verification is None else _verdict_rows(outcome.verification)
+
+
+def _verdict_rows(verification) -> tuple[tuple[str, str, str], ...]:
     """(claim, verdict, how): the first method that reproduces it, or the closest recomputed value."""
-    if outcome.verification is None:
-        return ()
     rows = []
-    for verdict in outcome.verification.verdicts:
+    for verdict in verification.verdicts:
         if verdict.reproducing:
             how = verdict.reproducing[0].label or "as counted"
         elif verdict.reference is not None:
@@ -118,6 +123,27 @@ def _verdicts(outcome: CheckOutcome) -> tuple[tuple[str, str, str], ...]:
             how = verdict.reason or ""
         rows.append((verdict.claim_id, verdict.verdict, how))
     return tuple(rows)
+
+
+def _two_arm(out_dir: Path, fmt: str, reports: Path) -> tuple[tuple[tuple[str, str, str], ...], Path]:
+    """The randomised two-arm example: write it, verify its published figures, write the verdict page."""
+    from audit.claims import load_claims, verify_claims
+    from audit.report.html import render_verification_html
+    from audit.report.plots import study_figures
+    from audit.study import load_study
+    from audit.synth import write_snapshot
+    from audit.synth.escort import generate_escort
+
+    snapshot = out_dir / "snapshots" / "escort"
+    write_snapshot(generate_escort(), snapshot, fmt)
+    claims_file = examples_dir() / TWO_ARM_FOLDER / "claims.yaml"
+    claims = load_claims(claims_file)
+    study = load_study(snapshot)
+    verification = verify_claims(study, claims, claims_file=claims_file)
+    page = reports / "escort-verify.html"
+    page.write_text(render_verification_html(verification, study_figures(study, claims), study.notes),
+                    encoding="utf-8")
+    return _verdict_rows(verification), page
 
 
 def run_demo(out_dir: Path, fmt: str = "parquet") -> DemoSummary:
@@ -133,5 +159,6 @@ def run_demo(out_dir: Path, fmt: str = "parquet") -> DemoSummary:
     (reports / "defects-flagged.json").write_text(
         json.dumps([c.__dict__ | {"flagged": c.flagged} for c in _defect_checks(damaged, manifest)], indent=2,
                    sort_keys=True) + "\n", encoding="utf-8")
+    two_arm, page = _two_arm(out_dir, fmt, reports)
     return DemoSummary(out_dir, clean.result.gating_count("minor"), _defect_checks(damaged, manifest),
-                       _verdicts(clean), _verdicts(damaged), tuple(written))
+                       _verdicts(clean), _verdicts(damaged), (*written, page), two_arm)

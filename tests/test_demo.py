@@ -25,6 +25,16 @@ def test_demo_writes_snapshots_and_every_report_and_flags_the_defects(tmp_path: 
     assert "Wilson with continuity" in result.output
 
 
+def test_demo_verifies_the_two_arm_study_and_names_the_cox_model(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(app, ["demo", str(out)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert (out / "reports" / "escort-verify.html").is_file()
+    section = result.output.split("Randomised two-arm study", 1)[1].split("Reports:", 1)[0]
+    assert "not reproduced" not in section
+    assert "Efron" in section
+
+
 def test_demo_refuses_a_folder_that_is_not_its_own(tmp_path: Path) -> None:
     (tmp_path / "mine.txt").write_text("keep me")
     result = CliRunner().invoke(app, ["demo", str(tmp_path)])

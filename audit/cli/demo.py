@@ -51,6 +51,12 @@ def _print_summary(summary) -> None:
         shown_after = after.replace("_", " ") + (f"\n{after_how}" if after == "not_reproduced" else "")
         verdicts.add_row(claim_id, verdict.replace("_", " "), how, shown_after)
     console.print(verdicts)
+    two_arm = Table(title="Randomised two-arm study (snapshots/escort): published figures", title_justify="left")
+    for column in ("claim", "verdict", "reproduced by (first method)"):
+        two_arm.add_column(column)
+    for claim_id, verdict, how in summary.two_arm_verdicts:
+        two_arm.add_row(claim_id, verdict.replace("_", " "), how)
+    console.print(two_arm)
     console.print("Reports:")
     for path in summary.reports:
         console.print(f"  {path}")
@@ -62,7 +68,7 @@ def demo(
     out_dir: Path = typer.Argument(Path("trial-audit-demo"), help="Folder for the snapshots and reports."),
     fmt: str = typer.Option("parquet", "--format", help="Dataset format of the snapshots: csv, parquet, xpt, json."),
 ) -> None:
-    """Generate the reference study, audit the clean and damaged copies, verify the published figures."""
+    """Generate the reference studies, audit the clean and damaged copies, verify the published figures."""
     from audit.demo import run_demo
 
     if fmt not in ("csv", "parquet", "xpt", "json"):
