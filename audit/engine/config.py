@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from audit.derive.registry import registered_derivations
 from audit.errors import AuditInputError
@@ -32,6 +32,14 @@ class StudySettings(BaseModel):
         None, description="First and last enrolment date the protocol or paper states."
     )
     cutoff: date | None = Field(None, description="Data cut-off date (overrides the snapshot's own).")
+    required_datasets: tuple[str, ...] = Field(
+        (), description="Datasets the snapshot must hold (TR, RS, ...); one absent fails the run."
+    )
+
+    @field_validator("required_datasets")
+    @classmethod
+    def _dataset_names(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(n.strip().upper() for n in names if n.strip()))
 
     @model_validator(mode="after")
     def _window_in_order(self) -> StudySettings:
