@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import AuditInputError
-from audit.findings import FAILED, PASSED, AuditResult, AuditTrail, InputFile, ResolvedFinding, RuleResult, sort_results
+from audit.findings import AuditResult, AuditTrail, InputFile, RuleResult, sort_results
 from audit.study import Study
 
 ENGINES = ("native", "gx")
@@ -27,7 +27,8 @@ class CheckRequest:
     """Everything one check run is asked to do."""
 
     snapshot: Path
-    rules: Sequence[Path] = ()  # rule files or folders; empty: the built-in packs
+    rules: Sequence[Path] = ()  # rule files or folders run beside the built-in packs
+    builtin_rules: bool = True  # False: only `rules` run
     expectations: Sequence[Path] = ()  # suites added to (or replacing by name) the built-in ones
     builtin_expectations: bool = True
     engine: str = "native"  # how suites run: natively in Polars, or through great_expectations
@@ -41,6 +42,8 @@ class CheckRequest:
     claims: Path | None = None  # a claims file: verify the published figures in the same run
     encoding: str | None = None  # text encoding of the snapshot's files; default: detected per file
     keep_na_text: bool = False  # CSV "NA" stays text instead of missing
+    strict: bool = False  # a selected rule that is not applicable fails the run
+    required_datasets: Sequence[str] = ()  # added to the settings' study.required_datasets
 
 
 @dataclass(frozen=True)
@@ -79,40 +82,44 @@ def _filtered(results: Sequence[RuleResult], select: list[str] | None, ignore: l
     return [r for r in chosen if not _matches(r.rule_id, ignore or [])]
 
 
-def _apply_baseline(results: Sequence[RuleResult], accepted: Sequence[ResolvedFinding]) -> tuple[
-        list[RuleResult], list[ResolvedFinding]]:
-    """Mark expectation findings new or accepted, and list accepted ones that are gone."""
-    from audit.diff import _marked
-
-    known = {a.fingerprint for a in accepted}
-    marked = [_marked(r, known) for r in results]
-    ran = {r.rule_id for r in results if r.status in (PASSED, FAILED)}
-    seen = {f.fingerprint for r in results for f in r.findings}
-    gone = [a for a in accepted if a.rule_id in ran and a.fingerprint not in seen]
-    return marked, gone
-
-
 def _settings(request: CheckRequest):
     from audit.engine import load_config
     from audit.engine.config import AuditSettings
 
     settings = load_config(request.config) if request.config else AuditSettings()
+    study = {"required_datasets": _required(settings.study.required_datasets, request.required_datasets)}
     if request.cutoff:
-        settings = settings.model_copy(update={"study": settings.study.model_copy(update={"cutoff": request.cutoff})})
-    return settings
+        study["cutoff"] = request.cutoff
+    return settings.model_copy(update={"study": settings.study.model_copy(update=study)})
+
+
+def _required(configured: Sequence[str], asked: Sequence[str]) -> tuple[str, ...]:
+    """Required datasets of the settings and of the request, upper case, each once."""
+    return tuple(dict.fromkeys(n.strip().upper() for n in (*configured, *asked) if n.strip()))
+
+
+def rule_set(request: CheckRequest):
+    """The built-in packs plus the given rule files, or only the given ones with builtin_rules=False."""
+    from audit.engine import builtin_rule_files, load_rules
+
+    if not request.builtin_rules and not request.rules:
+        raise AuditInputError("nothing to run: give --rules FILE with it", field="--no-builtin-rules")
+    builtin = builtin_rule_files() if request.builtin_rules else []
+    known = {p.resolve() for p in builtin}
+    return load_rules([*builtin, *(Path(p) for p in request.rules if Path(p).resolve() not in known)])
 
 
 def run_check(request: CheckRequest, progress=None) -> CheckOutcome:
     """Load the snapshot, run rules and suites, apply the baseline and the comparison."""
     from audit.baseline import load_baseline
-    from audit.engine import load_rules, run_audit
+    from audit.engine import run_audit
     from audit.expectations.api import select_suites
     from audit.study import load_study
 
     if request.engine not in ENGINES:
         raise AuditInputError(f"expected one of {', '.join(ENGINES)}, found {request.engine!r}", field="--engine")
     settings = _settings(request)
-    ruleset = load_rules(list(request.rules) or None)
+    ruleset = rule_set(request)
     suites = select_suites(list(request.expectations), built_in=request.builtin_expectations)
     suite_ids = [e.rule_id for s in suites for e in s.expectations]
     rule_select, suite_select = _split_patterns(request.select, ruleset.ids(), suite_ids, "select")
@@ -125,7 +132,10 @@ def run_check(request: CheckRequest, progress=None) -> CheckOutcome:
     result = run_audit(study, rules=ruleset, select=rule_select, ignore=rule_ignore, settings=settings,
                        max_details=request.max_details, baseline=accepted, progress=progress)
     result = replace(result, trail=replace(result.trail, notes=study.notes, inputs=_input_files(study, result.trail)))
-    result = _with_expectations(result, study, request, suites, suite_select, suite_ignore, accepted)
+    required = settings.study.required_datasets
+    result = _with_expectations(result, study, request, suites, suite_select, suite_ignore, accepted, required)
+    result = replace(result, strict=request.strict,
+                     missing_required=tuple(d for d in required if study.missing(d)))
     if previous is not None:
         from audit.diff import compare_results
 
@@ -178,23 +188,32 @@ def _with_suite_files(trail, suites) -> Any:
     from audit.study import sha256_of
 
     files = {name: digest for name, digest in trail.rule_files}
-    files.update({f"expectations/{s.path.name}": sha256_of(s.path) for s in suites})
+    files.update({_suite_name(s.path): sha256_of(s.path) for s in suites})
     return replace(trail, rule_files=tuple(sorted(files.items())))
 
 
+def _suite_name(path: Path) -> str:
+    """A built-in suite as expectations/<file>, a user suite as given."""
+    from audit.packs import expectations_dir
+
+    return f"expectations/{path.name}" if path.resolve().parent == expectations_dir().resolve() else str(path)
+
+
 def _with_expectations(result: AuditResult, study: Study, request: CheckRequest, suites, select, ignore,
-                       accepted) -> AuditResult:
+                       accepted, required: Sequence[str]) -> AuditResult:
     if not suites or (request.select is not None and not select):
         return result
     from audit.expectations.results import rule_results
     from audit.expectations.runner import run_suites
 
-    outcomes = run_suites(study, suites, engine=request.engine, cap=request.max_details)
+    outcomes = run_suites(study, suites, engine=request.engine, cap=request.max_details, required=required)
     extra = _filtered(rule_results(outcomes, request.max_details), select, ignore, request.select is not None)
     result = replace(result, trail=_with_suite_files(result.trail, suites))
     if accepted is None:
         return result.with_results(extra)
-    extra, gone = _apply_baseline(extra, accepted)
+    from audit.baseline import match_baseline
+
+    extra, gone = match_baseline(extra, accepted)
     resolved = tuple(sorted({*result.resolved, *gone}, key=lambda b: (b.rule_id, b.dataset, b.usubjid or "",
-                                                                       b.record)))
+                                                                       b.record, b.fingerprint)))
     return replace(result, results=sort_results([*result.results, *extra]), resolved=resolved)

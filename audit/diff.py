@@ -9,22 +9,13 @@ was not applicable or failed to run cannot say a problem is gone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from audit.errors import AuditInputError
-from audit.findings import (
-    FAILED,
-    PASSED,
-    AuditResult,
-    AuditTrail,
-    Finding,
-    InputFile,
-    ResolvedFinding,
-    RuleResult,
-)
+from audit.findings import AuditResult, AuditTrail, Finding, InputFile, ResolvedFinding, RuleResult
 from audit.userfiles import read_document
 
 
@@ -42,30 +33,17 @@ def as_baseline(result: AuditResult) -> tuple[ResolvedFinding, ...]:
     return tuple(ResolvedFinding(f.fingerprint, f.rule_id, f.dataset, f.usubjid, f.record) for f in result.findings)
 
 
-def _severity_counts(findings: Iterable[Finding]) -> tuple[tuple[str, int], ...]:
-    totals: dict[str, int] = {}
-    for finding in findings:
-        totals[finding.severity] = totals.get(finding.severity, 0) + 1
-    return tuple(sorted(totals.items()))
-
-
-def _marked(result: RuleResult, earlier: set[str]) -> RuleResult:
-    findings = tuple(replace(f, new=f.fingerprint not in earlier) for f in result.findings)
-    return replace(result, findings=findings, new_severity_counts=_severity_counts(f for f in findings if f.new))
-
-
 def compare_results(old: AuditResult, new: AuditResult, *, gate_on_new: bool = False) -> AuditResult:
     """The newer run with each finding marked new or persisting, and the older run's resolved findings.
 
     gate_on_new makes only new findings decide the exit code (a baseline of accepted findings);
     without it the comparison informs and every finding still gates.
     """
-    earlier = {f.fingerprint for f in old.findings}
-    current = {f.fingerprint for f in new.findings}
-    ran = {r.rule_id for r in new.results if r.status in (PASSED, FAILED)}
-    resolved = tuple(sorted((b for b in as_baseline(old) if b.rule_id in ran and b.fingerprint not in current),
-                            key=lambda b: (b.rule_id, b.dataset, b.usubjid or "", b.record)))
-    results = tuple(_marked(r, earlier) for r in new.results)
+    from audit.baseline import match_baseline
+
+    # A report read back carries no uncapped counts of new findings: count them from the listed ones.
+    unmarked = [replace(r, new_severity_counts=None) for r in new.results]
+    results, resolved = match_baseline(unmarked, as_baseline(old))
     return replace(new, results=results, resolved=resolved, baseline_used=gate_on_new)
 
 
@@ -121,7 +99,8 @@ def result_from_document(document: Mapping[str, Any], file: str | Path = "<repor
     """An AuditResult back from a JSON report (`trial-audit check --format json`)."""
     try:
         results = tuple(_rule_result(r) for r in document["results"])
-        return AuditResult(results, _trail(document.get("trail", {})))
+        return AuditResult(results, _trail(document.get("trail", {})), strict=bool(document.get("strict", False)),
+                           missing_required=tuple(str(d) for d in document.get("missing_required", ())))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise AuditInputError(f"not a trial-audit JSON report ({type(exc).__name__}: {exc})", file=file,
                               field="results") from None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 SEVERITIES = ("critical", "major", "minor", "info")  # most to least severe
 PASSED, FAILED, NOT_APPLICABLE, ERROR = "passed", "failed", "not applicable", "execution error"
 STATUSES = (FAILED, ERROR, NOT_APPLICABLE, PASSED)
+REQUIRED_ABSENT = "required data absent"
 
 
 def severity_rank(severity: str) -> int:
@@ -130,6 +131,17 @@ class ResolvedFinding:
 
 
 @dataclass(frozen=True)
+class NotChecked:
+    """A selected rule, expectation or required dataset the run could not check, and why."""
+
+    rule_id: str  # the rule or expectation, or "required:TR" for a required dataset
+    status: str  # execution error, not applicable or required data absent
+    reason: str
+    source: str = "rule"
+    fails_gate: bool = False  # whether it fails the run (see AuditResult.not_checked)
+
+
+@dataclass(frozen=True)
 class AuditResult:
     """Every rule-like result of one run, plus the audit trail and baseline comparison."""
 
@@ -137,6 +149,8 @@ class AuditResult:
     trail: AuditTrail
     baseline_used: bool = False
     resolved: tuple[ResolvedFinding, ...] = field(default=())
+    strict: bool = False  # any not-applicable rule fails the run
+    missing_required: tuple[str, ...] = ()  # required datasets (study.required_datasets) the snapshot lacks
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -149,6 +163,24 @@ class AuditResult:
     def gating_count(self, threshold: str) -> int:
         """Findings at or above `threshold` that decide the exit code (new ones only with a baseline)."""
         return sum(r.gating_count(threshold, new_only=self.baseline_used) for r in self.results)
+
+    @property
+    def not_checked(self) -> tuple[NotChecked, ...]:
+        """What the run could not check, in one place: required data absent, execution errors, not applicable.
+
+        A required dataset that is absent and an execution error always fail the run; a rule that
+        was not applicable fails it only in strict mode, since a snapshot may rightly lack a domain.
+        """
+        absent = tuple(NotChecked(f"required:{name}", REQUIRED_ABSENT, f"required dataset {name} is not in "
+                                  "the snapshot", "study.required_datasets", True) for name in self.missing_required)
+        skipped = tuple(NotChecked(r.rule_id, r.status, r.reason or r.status, r.source,
+                                   r.status == ERROR or self.strict)
+                        for r in self.results if r.status in (ERROR, NOT_APPLICABLE))
+        return absent + tuple(sorted(skipped, key=lambda n: (n.status != ERROR, n.rule_id, n.source)))
+
+    def gate_failures(self, threshold: str) -> int:
+        """Findings at or above `threshold` plus what could not be checked that fails the run: 0 passes."""
+        return self.gating_count(threshold) + sum(n.fails_gate for n in self.not_checked)
 
     def status_counts(self) -> dict[str, int]:
         return {s: sum(r.status == s for r in self.results) for s in STATUSES}

@@ -19,7 +19,7 @@ from audit.engine.models import Rule, load_rule_files, sha256_file
 from audit.engine.runner import DEFAULT_MAX_DETAILS, RunOptions, anchors_of, run_rule
 from audit.engine.sources import Sources
 from audit.errors import AuditInputError
-from audit.findings import FAILED, PASSED, AuditResult, AuditTrail, InputFile, ResolvedFinding, sort_results
+from audit.findings import AuditResult, AuditTrail, InputFile, ResolvedFinding, sort_results
 from audit.packs import rules_dir
 from audit.study import Study
 
@@ -50,8 +50,13 @@ def load_rules(paths: Iterable[str | Path] | None = None) -> RuleSet:
     """Load rule files (default: the built-in packs); RuleFileError when one is invalid."""
     parsed = load_rule_files(builtin_rule_files() if paths is None else paths)
     rules = tuple(sorted((r for _, f in parsed for r in f.rules), key=lambda r: r.id))
-    files = tuple((path.name, sha256_file(path)) for path, _ in parsed)
+    files = tuple((_trail_name(path), sha256_file(path)) for path, _ in parsed)
     return RuleSet(rules, files)
+
+
+def _trail_name(path: Path) -> str:
+    """A built-in pack as rules/<file>, any other file as given: two files of one name stay apart."""
+    return f"rules/{path.name}" if path.resolve().parent == rules_dir().resolve() else str(path)
 
 
 def _matches(rule_id: str, patterns: Sequence[str]) -> bool:
@@ -104,18 +109,18 @@ def run_audit(
     sources = Sources(study, DeriveContext(study, settings.derive_settings()), anchors)
     accepted = list(baseline) if baseline is not None else None
     options = RunOptions(max_details, {b.fingerprint for b in accepted} if accepted is not None else None)
-    results, seen, ran = [], set(), set()
+    results, seen = [], set()
     for rule in select_rules(ruleset.rules, select, ignore):
         if progress:
             progress(rule.id)
         result, fingerprints = run_rule(rule, sources, options)
         results.append(result)
         seen |= fingerprints or set()
-        if result.status in (PASSED, FAILED):
-            ran.add(rule.id)
-    # Only a rule that ran can say a baseline finding is gone.
-    resolved = tuple(sorted((b for b in accepted or () if b.rule_id in ran and b.fingerprint not in seen),
-                            key=lambda b: (b.rule_id, b.dataset, b.usubjid or "", b.record)))
+    resolved: tuple[ResolvedFinding, ...] = ()
+    if accepted is not None:
+        from audit.baseline import match_baseline
+
+        results, resolved = match_baseline(results, accepted, present=seen)
     trail = _trail(study, ruleset, settings, cutoff, source)
     trail = trail.__class__(**{**trail.__dict__, "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
                                "duration_s": round(time.perf_counter() - started, 3)})

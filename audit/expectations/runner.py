@@ -8,7 +8,7 @@ evaluates applicable expectations on one collected dataset.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from audit.study import SUBJECT_KEY, Study
 
 ENGINES = ("native", "gx")
 DEFAULT_CAP = 1000
+ROW_COUNT = "expect_table_row_count_to_be_between"
 
 
 @dataclass(frozen=True)
@@ -103,21 +104,35 @@ def _evaluator(engine: str) -> Evaluator:
 
 
 def run_suites(
-    study: Study, suites: Sequence[Suite], *, engine: str = "native", cap: int = DEFAULT_CAP
+    study: Study, suites: Sequence[Suite], *, engine: str = "native", cap: int = DEFAULT_CAP,
+    required: Collection[str] = (),
 ) -> list[ExpectationOutcome]:
-    """Run every suite on the study; outcomes sorted by dataset and rule id."""
+    """Run every suite on the study; outcomes sorted by dataset and rule id.
+
+    A suite's dataset named in `required` must be in the snapshot: when it is absent, the suite's
+    row-count expectation ("dataset has records") fails instead of being not applicable.
+    """
     evaluate = _evaluator(engine)
     if engine == "native":
         for suite in suites:
             native.validate_suite(suite)
-    outcomes = [o for suite in suites for o in _run_suite(study, suite, evaluate, cap)]
+    wanted = {name.upper() for name in required}
+    outcomes = [o for suite in suites for o in _run_suite(study, suite, evaluate, cap, wanted)]
     return sorted(outcomes, key=lambda o: (o.dataset, o.rule_id, o.suite))
 
 
-def _run_suite(study: Study, suite: Suite, evaluate: Evaluator, cap: int) -> list[ExpectationOutcome]:
+def _absent(suite: Suite, expectation: Expectation, reason: str, required: Collection[str]) -> Evaluation:
+    """An expectation on an absent dataset: a required dataset has no records, anything else cannot be checked."""
+    if suite.dataset.upper() in required and expectation.type == ROW_COUNT:
+        return Evaluation(FAILED, observed_value=0, message=f"{title(expectation)}: required, but {reason}")
+    return Evaluation(NOT_APPLICABLE, message=reason)
+
+
+def _run_suite(study: Study, suite: Suite, evaluate: Evaluator, cap: int,
+               required: Collection[str] = ()) -> list[ExpectationOutcome]:
     absent = study.missing(suite.dataset)
     if absent:
-        return [_outcome(suite, e, Evaluation(NOT_APPLICABLE, message=absent), None) for e in suite.expectations]
+        return [_outcome(suite, e, _absent(suite, e, absent, required), None) for e in suite.expectations]
     runnable = [e for e in suite.expectations if not study.missing(suite.dataset, *e.required_columns)]
     frame = study.frame(suite.dataset).select(study.columns(suite.dataset)).collect()
     results = dict(zip((e.rule_id for e in runnable), evaluate(suite, runnable, frame, cap), strict=True))
