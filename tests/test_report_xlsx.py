@@ -30,8 +30,21 @@ def _values(sheet):
     return [[c.value for c in row] for row in sheet.iter_rows()]
 
 
-def test_sheets_are_summary_one_per_severity_and_rules(workbook):
-    assert workbook.sheetnames == ["Summary", "critical", "major", "minor", "info", "Rules"]
+def test_sheets_are_summary_one_per_severity_not_checked_and_rules(workbook):
+    assert workbook.sheetnames == ["Summary", "critical", "major", "minor", "info", "Not checked", "Rules"]
+
+
+def test_not_checked_sheet_says_what_could_not_run_and_whether_it_fails_the_run(tmp_path):
+    from dataclasses import replace
+
+    import openpyxl
+
+    path = tmp_path / "strict.xlsx"
+    write_xlsx(replace(audit_result(), missing_required=("TR",)), path, rules=RULES, sites=SITES)
+    rows = _values(openpyxl.load_workbook(path)["Not checked"])
+    assert rows[0] == ["Rule", "Status", "Fails the run", "Why", "Source"]
+    assert rows[1] == ["required:TR", "required data absent", "yes", "required dataset TR is not in the snapshot",
+                       "study.required_datasets"]
 
 
 def test_each_finding_is_one_row_pinned_to_site_subject_and_record(workbook):

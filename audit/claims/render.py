@@ -1,9 +1,8 @@
-"""Render a VerificationResult or ConsistencyReport: console (rich), JSON, JUnit XML."""
+"""Verdicts in words (rich console) and ConsistencyReport renderers; verify's writers are in audit.report."""
 
 from __future__ import annotations
 
 import json
-from xml.etree import ElementTree as ET
 
 from audit.claims.consistency import ConsistencyReport
 from audit.claims.results import VERDICT_LABELS, ClaimVerdict, VerificationResult
@@ -15,7 +14,8 @@ _STYLE = {
 _SHOWN_METHODS = 6
 
 
-def _method_lines(verdict: ClaimVerdict) -> list[str]:
+def method_lines(verdict: ClaimVerdict) -> list[str]:
+    """The declared method, the other reproducing ones and the closest, one line each."""
     lines = []
     if verdict.reference is not None:
         ref = verdict.reference
@@ -32,7 +32,7 @@ def _method_lines(verdict: ClaimVerdict) -> list[str]:
     return lines
 
 
-def render_console(result: VerificationResult, console=None) -> None:
+def print_verification(result: VerificationResult, console=None) -> None:
     """A table of verdicts, then per claim the methods that do and do not reproduce it."""
     from rich.console import Console
     from rich.table import Table
@@ -47,7 +47,7 @@ def render_console(result: VerificationResult, console=None) -> None:
     console.print(table)
     for v in result.verdicts:
         console.print(f"[bold]{v.claim_id}[/] {v.printed}")
-        for line in _method_lines(v):
+        for line in method_lines(v):
             console.print(f"  {line}", highlight=False)
         for source in v.sources:
             console.print(f"  source: {source}", highlight=False)
@@ -57,31 +57,15 @@ def render_console(result: VerificationResult, console=None) -> None:
     console.print(counts)
 
 
-def render_json(result: VerificationResult) -> str:
-    """The full result, every method of every claim, as deterministic JSON."""
-    return result.to_json()
+render_console = print_verification
 
 
 def render_junit(result: VerificationResult) -> str:
-    """One test case per claim; not reproduced is a failure, cannot be checked is skipped."""
-    failures = len(result.failed)
-    skipped = sum(v.verdict == "not_applicable" for v in result.verdicts)
-    suite = ET.Element("testsuite", name="trial-audit verify", tests=str(len(result.verdicts)),
-                       failures=str(failures), errors="0", skipped=str(skipped))
-    for v in result.verdicts:
-        case = ET.SubElement(suite, "testcase", classname=f"claims.{v.measure}", name=v.claim_id)
-        if v.verdict == "not_reproduced":
-            failure = ET.SubElement(case, "failure", message=v.summary())
-            failure.text = "\n".join(_method_lines(v))
-        elif v.verdict == "not_applicable":
-            ET.SubElement(case, "skipped", message=v.reason or "")
-        else:
-            ET.SubElement(case, "system-out").text = "\n".join([v.summary(), *v.warnings])
-    ET.indent(suite)
-    return ET.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"
+    """One test case per claim (audit.report.junit writes it)."""
+    from audit.report import ReportOptions
+    from audit.report.junit import render_verification
 
-
-RENDERERS = {"json": render_json, "junit": render_junit}
+    return render_verification(result, ReportOptions())
 
 
 def render_consistency_console(report: ConsistencyReport, console=None) -> None:

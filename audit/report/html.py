@@ -70,7 +70,8 @@ def render_audit_html(result: AuditResult, *, rules: Mapping[str, RuleDescriptio
         trail=result.trail, status_counts=result.status_counts(), severities=SEVERITIES,
         pack_counts=pack_severity_counts(result), compared=compared, changes=change_counts(result),
         resolved=sorted(result.resolved, key=lambda f: (f.usubjid or "", f.record, f.rule_id)),
-        results=_failing_first(result.results), rules=rules or {}, sites=sites or {},
+        not_checked=result.not_checked, strict=result.strict, results=_failing_first(result.results),
+        rules=rules or {}, sites=sites or {},
         verification=verification, verdict_labels=VERDICT_LABELS, figures=_trusted(figures),
     )
 
@@ -91,6 +92,16 @@ def descriptions(rules: Mapping[str, Any]) -> dict[str, RuleDescription]:
 
 
 def render(result: AuditResult, options: Any) -> str:
-    """The report-writer entry point (`--format html`)."""
+    """`check --format html`."""
     return render_audit_html(result, rules=descriptions(options.rules), sites=options.sites,
                              verification=options.verification, figures=options.figures)
+
+
+def render_diff(result: AuditResult, options: Any) -> str:
+    """`diff --format html`: the newer report's page, every finding marked new or persisting."""
+    return render_audit_html(result, rules=descriptions(options.rules), sites=options.sites)
+
+
+def render_verification(result: VerificationResult, options: Any) -> str:
+    """`verify --format html`: verdicts, figures and how the snapshot was read."""
+    return render_verification_html(result, options.figures, options.notes)

@@ -25,6 +25,7 @@ RULE_COLUMNS = (
     ("Rule", 11), ("Pack", 12), ("Title", 44), ("Severity", 9), ("Status", 16), ("Findings", 9),
     ("Datasets", 16), ("Rationale", 60), ("Reference", 30), ("Not run because", 40),
 )
+NOT_CHECKED_COLUMNS = (("Rule", 14), ("Status", 20), ("Fails the run", 12), ("Why", 70), ("Source", 26))
 RESOLVED_COLUMNS = (("Site", 10), ("USUBJID", 18), ("Dataset", 9), ("Record", 22), ("Rule", 11),
                     ("Fingerprint", 18))
 CHANGE_COLUMN = ("Since previous", 14)
@@ -129,6 +130,10 @@ def _rule_rows(result: AuditResult, rules: Mapping[str, RuleDescription]) -> lis
     return rows
 
 
+def _not_checked_rows(result: AuditResult) -> list[list[str]]:
+    return [[n.rule_id, n.status, "yes" if n.fails_gate else "no", n.reason, n.source] for n in result.not_checked]
+
+
 def _resolved_rows(result: AuditResult, sites: Mapping[str, str]) -> list[list[str]]:
     return [[sites.get(f.usubjid or "", ""), f.usubjid or "", f.dataset, f.record, f.rule_id, f.fingerprint]
             for f in sorted(result.resolved, key=lambda f: (f.usubjid or "", f.record, f.rule_id))]
@@ -136,7 +141,7 @@ def _resolved_rows(result: AuditResult, sites: Mapping[str, str]) -> list[list[s
 
 def write_xlsx(result: AuditResult, path: str | Path | Any, *, rules: Mapping[str, RuleDescription] | None = None,
                sites: Mapping[str, str] | None = None, compared: bool | None = None) -> None:
-    """Write the listing workbook: Summary, one sheet per severity, Resolved (when compared), Rules."""
+    """Write the listing workbook: Summary, one sheet per severity, Resolved (when compared), Not checked, Rules."""
     import xlsxwriter
 
     rules, sites = rules or {}, sites or {}
@@ -153,6 +158,7 @@ def write_xlsx(result: AuditResult, path: str | Path | Any, *, rules: Mapping[st
         sheets.table(severity, columns, _severity_rows(result, severity, titles, sites, compared))
     if compared:
         sheets.table("resolved", RESOLVED_COLUMNS, _resolved_rows(result, sites))
+    sheets.table("Not checked", NOT_CHECKED_COLUMNS, _not_checked_rows(result))
     sheets.table("Rules", RULE_COLUMNS, _rule_rows(result, rules))
     workbook.close()
 
@@ -183,6 +189,8 @@ def _write_summary(sheets: _Sheets, result: AuditResult, compared: bool) -> None
              ("data cut-off", f"{trail.cutoff or 'none'} ({trail.cutoff_source or 'not given'})"),
              ("run at", trail.run_at), ("rule files", str(len(trail.rule_files)))]
     facts += [(f"rules {status}", str(n)) for status, n in result.status_counts().items()]
+    facts.append(("not checked (failing the run)", f"{len(result.not_checked)} "
+                  f"({sum(n.fails_gate for n in result.not_checked)})"))
     if compared:
         facts += [(f"findings {kind}", str(n)) for kind, n in change_counts(result).items()]
     for row, (label, value) in enumerate(facts, start=2):
@@ -210,12 +218,21 @@ def _created(result: AuditResult) -> datetime:
         return datetime(2000, 1, 1)
 
 
-def render(result: AuditResult, options: Any) -> bytes:
-    """The report-writer entry point (`--format xlsx`): the workbook's bytes."""
+def _workbook(result: AuditResult, options: Any, compared: bool | None) -> bytes:
     import io
 
     from audit.report.html import descriptions
 
     buffer = io.BytesIO()
-    write_xlsx(result, buffer, rules=descriptions(options.rules), sites=options.sites)
+    write_xlsx(result, buffer, rules=descriptions(options.rules), sites=options.sites, compared=compared)
     return buffer.getvalue()
+
+
+def render(result: AuditResult, options: Any) -> bytes:
+    """`check --format xlsx`: the workbook's bytes."""
+    return _workbook(result, options, None)
+
+
+def render_diff(result: AuditResult, options: Any) -> bytes:
+    """`diff --format xlsx`: the workbook with a 'Since previous' column and the resolved sheet."""
+    return _workbook(result, options, True)
