@@ -133,7 +133,9 @@ def run_check(request: CheckRequest, progress=None) -> CheckOutcome:
                        max_details=request.max_details, baseline=accepted, progress=progress)
     result = replace(result, trail=replace(result.trail, notes=study.notes, inputs=_input_files(study, result.trail)))
     required = settings.study.required_datasets
-    result = _with_expectations(result, study, request, suites, suite_select, suite_ignore, accepted, required)
+    # In strict mode every suite's dataset is expected: its "dataset has records" fails when it is absent.
+    expected = [*required, *(s.dataset for s in suites)] if request.strict else required
+    result = _with_expectations(result, study, request, suites, suite_select, suite_ignore, accepted, expected)
     result = replace(result, strict=request.strict,
                      missing_required=tuple(d for d in required if study.missing(d)))
     if previous is not None:

@@ -75,7 +75,8 @@ def _run_ci_example(snapshot: Path, tmp_path: Path, monkeypatch) -> tuple[int, s
 def test_ci_example_fails_a_snapshot_without_tr_rs_and_aetoxgr(lacking: Path, tmp_path: Path, monkeypatch) -> None:
     code, stderr, junit = _run_ci_example(lacking, tmp_path, monkeypatch)
     assert code == 1
-    assert re.fullmatch(r"gate: failed \(\d+ not applicable under --strict\)\n", stderr)
+    assert re.fullmatch(r"gate: failed \(2 findings at or above major, \d+ not applicable under --strict\)\n", stderr)
+    assert "dataset has records: required, but dataset TR is not in the snapshot" in junit  # EXP-TR-001 fails
     assert '<testcase classname="trial-audit.gate" name="not checked"' in junit
     assert "FAILS RECIST001 not applicable: dataset TR is not in the snapshot" in junit
     assert "FAILS CTCAE001 not applicable: AE has no variable AETOXGR" in junit
