@@ -94,14 +94,14 @@ def check(
     require: list[str] | None = _REQUIRE,
 ) -> None:
     """Run rule packs and expectation suites on a snapshot; exit 0 when the gate passes, 1 when it fails."""
-    from audit.report import ReportOptions, writer
+    from audit.report import ReportOptions, writer, writes_binary
     from audit.report.xlsx import subject_sites
 
     if fail_on not in SEVERITIES:
         fail(f"--fail-on: expected one of {', '.join(SEVERITIES)}, found {fail_on!r}")
     render = writer(output_format)
     guard_output(output, snapshot)
-    if output is None and output_format == "xlsx":
+    if output is None and writes_binary(output_format):
         fail(f"--format {output_format} writes a binary file: give --output FILE")
     outcome = _audit(snapshot, rules, select, ignore, config, cutoff, max_details, baseline,
                      expectations=expectations, engine=engine, compare=compare, claims=claims,

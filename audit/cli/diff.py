@@ -25,12 +25,12 @@ def diff(
     """
     from audit.diff import capped_rules, diff_reports
     from audit.findings import SEVERITIES
-    from audit.report import DIFF, ReportOptions, writer
+    from audit.report import DIFF, ReportOptions, writer, writes_binary
 
     if fail_on not in SEVERITIES:
         fail(f"--fail-on must be one of {', '.join(SEVERITIES)} (found {fail_on!r})")
     render = writer(output_format, DIFF)
-    if output is None and output_format == "xlsx":
+    if output is None and writes_binary(output_format):
         fail("--format xlsx writes a binary workbook: give --output FILE.xlsx")
     result = diff_reports(old, new)
     if result.trail.snapshot:  # the newer run's snapshot folder, as its report records it

@@ -56,9 +56,19 @@ _WRITERS: dict[tuple[str, str], str | Writer] = {
 }
 
 
-def register_writer(name: str, writer: Writer | str, command: str = CHECK) -> None:
+_BINARY = {"xlsx"}  # formats whose writers return bytes: they go to a file, never to a terminal
+
+
+def register_writer(name: str, writer: Writer | str, command: str = CHECK, *, binary: bool = False) -> None:
     """Add an output format of a command (a callable, or 'module:function' imported on first use)."""
     _WRITERS[(command, name)] = writer
+    if binary:
+        _BINARY.add(name)
+
+
+def writes_binary(name: str) -> bool:
+    """Whether a format is written as bytes, so it needs --output (known before anything is computed)."""
+    return name in _BINARY
 
 
 def formats(command: str = CHECK) -> list[str]:
