@@ -208,3 +208,17 @@ def test_diff_fails_when_the_newer_run_had_an_execution_error(tmp_path: Path) ->
     result = runner.invoke(app, ["diff", *map(str, reports)])
     assert result.exit_code == 1
     assert "FAILS execution error: InvalidOperationError" in result.stdout
+
+
+def test_a_real_sdtm_only_delivery_states_its_absent_adsl_and_fails_only_under_strict(tmp_path: Path) -> None:
+    from real_data_support import REAL_DATA
+
+    snapshot = str(REAL_DATA / "cdiscpilot01-sdtm")
+    plain = runner.invoke(app, ["check", snapshot, "--select", "EXP-ADSL-001", "--format", "json"])
+    assert plain.exit_code == 0
+    assert json.loads(plain.stdout)["not_checked"] == [{
+        "rule_id": "EXP-ADSL-001", "status": "not applicable", "reason": "dataset ADSL is not in the snapshot",
+        "source": "expectations/adsl.json", "fails_gate": False}]
+    strict = runner.invoke(app, ["check", snapshot, "--select", "EXP-ADSL-001", "--strict", "--format", "json",
+                                 "--output", str(tmp_path / "strict.json")])
+    assert (strict.exit_code, strict.stderr) == (1, "gate: failed (1 finding at or above major)\n")
