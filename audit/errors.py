@@ -6,7 +6,18 @@ maps them to exit code 2 without a traceback.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+# One terminal line or so: enough to name the file, field and what was found, never a whole input.
+MAX_MESSAGE = 300
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+
+
+def one_line(text: str, limit: int = MAX_MESSAGE) -> str:
+    """A message as one printable line of at most `limit` characters (control characters become spaces)."""
+    flat = _CONTROL.sub(" ", text)
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 
 class AuditInputError(Exception):
@@ -35,7 +46,7 @@ class AuditInputError(Exception):
         if self.field:
             where.append(f"field {self.field!r}")
         prefix = ": ".join(where)
-        return f"{prefix}: {self.message}" if prefix else self.message
+        return one_line(f"{prefix}: {self.message}" if prefix else self.message)
 
 
 class SnapshotError(AuditInputError):

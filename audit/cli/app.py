@@ -14,15 +14,50 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
+from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+from typer.core import TyperGroup
+from typer.exceptions import Abort
 
 from audit import __version__
-from audit.errors import AuditInputError
+from audit.errors import AuditInputError, one_line
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
+
+class OneLineErrors(TyperGroup):
+    """The root group: a usage error (unknown option, bad number) is one `error:` line and exit 2.
+
+    typer would draw a boxed panel of several lines; scripts and CI logs read
+    one line, the same shape as every other input error.
+    """
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except NoArgsIsHelpError as exc:
+            exc.show()
+            code = EXIT_USAGE
+        except UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else "trial-audit"
+            typer.echo(f"error: {one_line(exc.format_message())} (see {one_line(where, 80)} -h)", err=True)
+            code = EXIT_USAGE
+        except ClickException as exc:
+            typer.echo(f"error: {one_line(exc.format_message())}", err=True)
+            code = exc.exit_code
+        except Abort:
+            typer.echo("aborted", err=True)
+            code = 130
+        code = code if isinstance(code, int) else EXIT_CLEAN
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
 app = typer.Typer(
+    cls=OneLineErrors,
     name="trial-audit",
     help="Audit clinical-trial data snapshots (SDTM/ADaM) and verify published figures.",
     no_args_is_help=True,
@@ -72,7 +107,7 @@ def user_errors(func: F) -> F:
 
 def fail(message: str) -> None:
     """Stop with a one-line usage error (exit 2)."""
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"error: {one_line(message)}", err=True)
     raise typer.Exit(EXIT_USAGE)
 
 
@@ -85,6 +120,24 @@ def parse_cutoff(text: str | None) -> date | None:
     except ValueError:
         fail(f"--cutoff: expected a date YYYY-MM-DD, found {text!r}")
     return None
+
+
+def emit_report(report: str | bytes, output: Path | None, output_format: str) -> None:
+    """A writer's report to --output, or to stdout when it is text (a binary format needs --output)."""
+    if output is not None:
+        write_output(output, report)
+    elif isinstance(report, bytes):
+        fail(f"--format {output_format} writes a binary file: give --output FILE")
+    else:
+        typer.echo(report, nl=False)
+
+
+def write_output(output: Path, content: str | bytes, option: str = "--output") -> None:
+    """Write a report or dataset the user asked for; a missing folder or a directory is a usage error."""
+    try:
+        output.write_bytes(content) if isinstance(content, bytes) else output.write_text(content, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{option} {output}: cannot write: {exc.strerror or exc}")
 
 
 def guard_output(output: Path | None, snapshot: Path) -> None:
