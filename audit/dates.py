@@ -61,7 +61,9 @@ def bounds(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """Earliest and latest possible date (pl.Date) of ISO 8601 text; null when invalid or missing."""
     norm = normalised(text)
     parts = norm.str.extract_groups(ISO8601_PATTERN)
+    # Year 0000 has no date in the Gregorian calendar SDTM uses (nor in Python): invalid, never a date.
     year = parts.struct.field("1")
+    year = pl.when(year == "0000").then(None).otherwise(year)
     month = parts.struct.field("2")
     day = parts.struct.field("3")
     first_of_period = pl.concat_str(

@@ -175,16 +175,31 @@ def _is_plain_utf8(path: Path) -> bool:
     return True
 
 
+def _checked_shape(document: dict, path: Path) -> list:
+    """The rows of a Dataset-JSON document whose columns and rows have the shape the standard gives them."""
+    columns, rows = document["columns"], document.get("rows", [])
+    if not isinstance(columns, list) or not all(isinstance(c, dict) for c in columns):
+        raise SnapshotError("expected a list of column objects", file=path, field="columns")
+    if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
+        raise SnapshotError("expected a list of rows, each a list of values", file=path, field="rows")
+    if not isinstance(document.get("label", ""), str | None):
+        raise SnapshotError("expected text", file=path, field="label")
+    return rows
+
+
 def _json_schema(columns: list[dict], path: Path) -> tuple[dict[str, pl.DataType], dict[str, str]]:
     schema: dict[str, pl.DataType] = {}
     labels: dict[str, str] = {}
     for column in columns:
         name = column.get("name")
-        if not name:
+        if not name or not isinstance(name, str):
             raise SnapshotError("Dataset-JSON column without a name", file=path, field="columns")
-        schema[name] = _JSON_TYPES.get(column.get("dataType", "string"), pl.String())
+        if name in schema:
+            raise SnapshotError(f"column {name!r} is declared twice", file=path, field="columns")
+        data_type = column.get("dataType", "string")
+        schema[name] = _JSON_TYPES.get(data_type if isinstance(data_type, str) else "string", pl.String())
         if column.get("label"):
-            labels[name] = column["label"]
+            labels[name] = str(column["label"])
     return schema, labels
 
 
@@ -221,8 +236,9 @@ def _read_dataset_json(path: Path, options: ReadOptions) -> LoadedDataset:
     document = json.loads(text)
     if not isinstance(document, dict) or "columns" not in document:
         raise NotADatasetError("not a Dataset-JSON 1.1 document (no 'columns')", file=path)
+    rows = _checked_shape(document, path)
     schema, labels = _json_schema(document["columns"], path)
-    frame, notes = _frame_from_rows(document.get("rows", []), schema, path)
+    frame, notes = _frame_from_rows(rows, schema, path)
     return LoadedDataset(frame.lazy(), labels, document.get("label"), encoding, tuple(notes))
 
 
@@ -232,8 +248,9 @@ def _read_dataset_ndjson(path: Path, options: ReadOptions) -> LoadedDataset:
     header = json.loads(lines[0]) if lines else None
     if not isinstance(header, dict) or "columns" not in header:
         raise NotADatasetError("not a Dataset-JSON 1.1 NDJSON file (first line has no 'columns')", file=path)
-    schema, labels = _json_schema(header["columns"], path)
     rows = [json.loads(line) for line in lines[1:] if line.strip()]
+    _checked_shape({**header, "rows": rows}, path)
+    schema, labels = _json_schema(header["columns"], path)
     frame, notes = _frame_from_rows(rows, schema, path)
     return LoadedDataset(frame.lazy(), labels, header.get("label"), encoding, tuple(notes))
 
@@ -291,15 +308,26 @@ def write_dataset(
     return path
 
 
+XPT_NAME_LENGTH = 8
+XPT_LABEL_LENGTH = 40
+
+
 def _write_xpt(frame: pl.DataFrame, path: Path, name: str, label: str | None, labels: dict) -> None:
     import pyreadstat
 
+    # SAS transport version 5 holds names of 8 characters and labels of 40; renaming would
+    # silently change the variables a reader looks for, so a longer name is refused.
+    long_names = [c for c in frame.columns if len(c) > XPT_NAME_LENGTH]
+    if long_names:
+        raise ValueError(f"XPT (SAS transport v5) allows variable names of at most {XPT_NAME_LENGTH} "
+                         f"characters; {', '.join(long_names[:5])} are longer: write .parquet, .csv or .json")
+    labels = {c: (t[:XPT_LABEL_LENGTH] if t else t) for c, t in labels.items()}
     dates = [c for c, t in frame.schema.items() if t in (pl.Date, pl.Datetime)]
     variable_format = {c: "DATE9." for c in dates}
     pyreadstat.write_xport(
         frame,
         str(path),
-        file_label=label or "",
+        file_label=(label or "")[:XPT_LABEL_LENGTH],
         column_labels={c: labels.get(c) for c in frame.columns},
         table_name=name[:8].upper(),
         file_format_version=5,

@@ -197,20 +197,25 @@ def _digest(parts: list[_Part]) -> str:
     return hashlib.sha256(lines.encode("utf-8")).hexdigest()
 
 
+def _calendar_dates(values: pl.Series) -> pl.Series:
+    """Text read as YYYY-MM-DD dates; null where it is not one, or its year (0000) has no Python date."""
+    parsed = values.cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    return parsed.filter(parsed.dt.year() >= 1)
+
+
 def _cutoff_from_data(datasets: dict[str, pl.LazyFrame], info: dict[str, DatasetInfo]):
-    """A cut-off the snapshot carries: TS DCUTDTC, else ADSL DCUTDT/DCUTDTC."""
+    """A cut-off the snapshot carries: TS DCUTDTC, else ADSL DCUTDT/DCUTDTC; a value that is no date is skipped."""
     if "TS" in info and {"TSPARMCD", "TSVAL"} <= set(info["TS"].columns):
         value = (
-            datasets["TS"].filter(pl.col("TSPARMCD") == "DCUTDTC").select("TSVAL").collect()
+            datasets["TS"].filter(pl.col("TSPARMCD").cast(pl.String) == "DCUTDTC").select("TSVAL").collect()
         )
-        if value.height:
-            parsed = pl.Series([value.item(0, 0)]).str.to_date(strict=False).item()
-            if parsed is not None:
-                return parsed, "TS.TSPARMCD=DCUTDTC"
+        parsed = _calendar_dates(value.to_series().head(1))
+        if parsed.len():
+            return parsed.item(0), "TS.TSPARMCD=DCUTDTC"
     for column in ("DCUTDT", "DCUTDTC"):
         if "ADSL" in info and column in info["ADSL"].columns:
             values = datasets["ADSL"].select(pl.col(column).cast(pl.String)).unique().collect()
-            parsed = values.to_series().str.slice(0, 10).str.to_date(strict=False).drop_nulls()
+            parsed = _calendar_dates(values.to_series())
             if parsed.len():
                 return parsed.max(), f"ADSL.{column}"
     return None, None
