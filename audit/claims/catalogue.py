@@ -25,7 +25,7 @@ from audit.study import Study
 CONVENTIONAL: dict[str, dict[str, str]] = {
     "proportion": {"binomial": "exact"},
     "km_median": {"median": "r_sas", "ci": "bc_loglog_r", "month": "30.4375"},
-    "median_followup": {"followup": "reverse_km", "month": "30.4375"},
+    "median_followup": {"followup": "reverse_km", "quartiles": "type7", "month": "30.4375"},
     "ranking": {"by": "subjects"},
     **comparisons.CONVENTIONAL,
 }
@@ -89,16 +89,21 @@ def dimensions(measure_type: str, claim: Claim, stratified: bool = False) -> dic
         "count": {"denominator": pops},
         "km_median": {"median": median.MEDIAN_RULES,
                       **({"ci": median.MEDIAN_CI_METHODS} if has_ci else {}), "month": months},
-        "median_followup": {"followup": followup.FOLLOWUP_METHODS, "month": months},
+        "median_followup": {"followup": followup.FOLLOWUP_METHODS,
+                            **({"quartiles": followup.QUARTILE_METHODS} if claim.iqr else {}), "month": months},
         "ranking": {"by": ("subjects", "events")},
     }
     return table.get(measure_type, {})
 
 
 def _label(method: dict[str, str], labels: dict[str, str], conventional: dict[str, str]) -> str:
+    from audit.stats.followup import quartile_label
+
     shown = []
     for key, name in method.items():
-        if key == "month":
+        if key == "quartiles":
+            shown.append(quartile_label(method["followup"], name))
+        elif key == "month":
             shown.append(f"{name}-day months")
         elif key == "denominator":
             if name != conventional.get("denominator"):
@@ -123,10 +128,14 @@ def _printed_parts(claim: Claim) -> tuple[str, ...]:
     bounds = printed_bounds(claim.ci) if claim.ci else None
     if claim.ci and bounds is None:
         raise NotApplicable(f"cannot read the CI {claim.ci!r} as two numbers")
+    iqr = printed_bounds(claim.iqr) if claim.iqr else None
+    if claim.iqr and iqr is None:
+        raise NotApplicable(f"cannot read the interquartile range {claim.iqr!r} as two numbers")
     p = printed_p(claim.p) if claim.p else None
     if claim.p and p is None:
         raise NotApplicable(f"cannot read the p-value {claim.p!r}")
-    return (value, *(bounds or ())) + ((claim.count,) if claim.count else ()) + ((p,) if p else ())
+    return ((value, *(bounds or ()), *(iqr or ())) + ((claim.count,) if claim.count else ())
+            + ((p,) if p else ()))
 
 
 def _proportion(study: Study, claim: Claim, claims: ClaimsFile, method: dict[str, str]):
@@ -141,7 +150,9 @@ def _proportion(study: Study, claim: Claim, claims: ClaimsFile, method: dict[str
         raise NotApplicable("the proportion names neither a response nor an adverse_event numerator")
     c = (measures.counted(study, numerator, method["denominator"]) if m.arm is None
          else comparisons.counted_in_arm(study, numerator, method["denominator"], _arms(study, claims), m.arm))
-    values: list[float | str | None] = [100.0 * c.k / c.n if c.n else None]
+    if c.n == 0:
+        raise NotApplicable(f"the denominator {method['denominator']} has no subjects")
+    values: list[float | str | None] = [100.0 * c.k / c.n]
     if "binomial" in method:
         lo, hi = binomial_ci(c.k, c.n, method["binomial"])
         values += [100.0 * lo, 100.0 * hi]
@@ -229,15 +240,20 @@ def _km_median(cache: _EndpointCache, claim: Claim, method: dict[str, str]):
 
 
 def _followup(cache: _EndpointCache, claim: Claim, method: dict[str, str]):
-    from audit.stats.followup import median_followup
+    from audit.stats.followup import QUARTILE_METHODS, followup_quartiles
 
+    quartiles = method.get("quartiles")
+    if method["followup"] == "reverse_km" and quartiles not in (None, QUARTILE_METHODS[0]):
+        # Reverse Kaplan-Meier quartiles come from the curve: one candidate, not one per empirical type.
+        raise comparisons.RedundantMethod("reverse Kaplan-Meier quartiles have no empirical quantile type")
     data = cache.data(claim.measure.endpoint, claim.measure.arm)
     try:
-        days = median_followup(data.time, data.event, method["followup"], entry=list(data.entry),
-                               cutoff=data.cutoff)
+        q1, days, q3 = followup_quartiles(data.time, data.event, method["followup"], quartiles or "type7",
+                                          entry=list(data.entry), cutoff=data.cutoff)
     except (ValueError, TypeError):
-        days = None  # this definition needs entry dates or a cut-off the snapshot lacks
-    return (_months(days, method["month"]),), (data.source,)
+        q1 = days = q3 = None  # this definition needs entry dates or a cut-off the snapshot lacks
+    parts = (days, q1, q3) if quartiles else (days,)
+    return tuple(_months(d, method["month"]) for d in parts), (data.source,)
 
 
 def _ranking(study: Study, claim: Claim, claims: ClaimsFile, method: dict[str, str]):

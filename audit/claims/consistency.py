@@ -10,6 +10,7 @@ median's CI is symmetric (SPSS-style median +/- 1.96 SE) or asymmetric
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from typing import Literal
@@ -52,7 +53,8 @@ def grim_message(percent: str, n: int) -> str:
     from audit.stats.precision import matches
 
     value = Fraction(percent)
-    below = max((k for k in range(n + 1) if Fraction(100 * k, n) <= value), default=0)
+    # The largest k with 100 k / n <= value, in closed form: n may be as large as a registry's.
+    below = min(n, max(0, math.floor(value * n / 100)))
     options = [f"{at_precision(100 * k / n, percent)}% ({k}/{n})"
                for k in (below, below + 1) if k <= n and not matches(percent, 100 * k / n)]
     return (f"{percent}% is impossible with n = {n}: no whole number of subjects gives it (GRIM); "
@@ -100,6 +102,24 @@ def _ci_contains(claim: Claim) -> list[Check]:
                   f"the CI {bounds[0]}-{bounds[1]} does not contain the estimate {estimate}")]
 
 
+MAX_COUNTS_TRIED = 20
+
+
+def possible_counts(percent: str, n: int) -> range:
+    """Every k in 0..n whose 100 k / n rounds to the printed percentage, found without a loop over n."""
+    from audit.stats.precision import half_unit, matches
+
+    centre, half = Fraction(percent), half_unit(percent)
+    lowest = max(0, math.floor((centre - half) * n / 100) - 1)
+    highest = min(n, math.ceil((centre + half) * n / 100) + 1)
+    # The closed form can be one off at the edges where matches() reads the float 100 k / n.
+    while lowest <= highest and not matches(percent, 100 * lowest / n):
+        lowest += 1
+    while highest >= lowest and not matches(percent, 100 * highest / n):
+        highest -= 1
+    return range(lowest, highest + 1)
+
+
 def _binomial_methods(claim: Claim, n: int) -> list[Check]:
     """Which binomial CI methods reproduce the printed CI, for each k the percentage allows."""
     from audit.stats.binomial import BINOMIAL_METHODS, METHOD_LABELS, binomial_ci
@@ -108,8 +128,10 @@ def _binomial_methods(claim: Claim, n: int) -> list[Check]:
     percent, bounds = number_text(claim.text), range_texts(claim.ci or "")
     if percent is None or bounds is None:
         return []
-    ks = [int(claim.count)] if claim.count and claim.count.isdigit() else [
-        k for k in range(n + 1) if matches(percent, 100 * k / n)]
+    ks = [int(claim.count)] if claim.count and claim.count.isdigit() else possible_counts(percent, n)
+    if len(ks) > MAX_COUNTS_TRIED:
+        return [Check(claim.id, "binomial_methods", "info",
+                      f"{percent}% allows {len(ks):,} counts of {n:,}: too many to name the CI method")]
     checks = []
     for k in ks:
         found, others = [], []

@@ -9,6 +9,7 @@ left in the claim's `todo` field for the user to fill in.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -92,15 +93,21 @@ def _normalise(text: str) -> str:
 
 
 def _hits(text: str) -> list[_Hit]:
-    taken: list[tuple[int, int]] = []
+    # Taken spans never overlap, so kept sorted by start they are sorted by end too: one bisect
+    # finds the only span a match could overlap, and an abstract of any length stays linear.
+    starts: list[int] = []
+    ends: list[int] = []
+    breaks = [m.start() for m in re.finditer(r"[.;] ", text)]
     hits = []
     for kind, pattern in _PATTERNS:
         for match in re.finditer(pattern, text, flags=re.IGNORECASE):
-            if any(match.start() < e and s < match.end() for s, e in taken):
+            i = bisect.bisect_left(starts, match.end())
+            if i and ends[i - 1] > match.start():
                 continue
-            taken.append(match.span())
-            start = max(text.rfind(". ", 0, match.start()), text.rfind("; ", 0, match.start()))
-            hits.append(_Hit(kind, match, start + 2 if start >= 0 else 0))
+            starts.insert(i, match.start())
+            ends.insert(i, match.end())
+            j = bisect.bisect_right(breaks, match.start() - 2)
+            hits.append(_Hit(kind, match, breaks[j - 1] + 2 if j else 0))
     return sorted(hits, key=lambda h: h.match.start())
 
 

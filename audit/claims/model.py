@@ -7,10 +7,11 @@ forbids unknown keys and a validation error names the file, claim and field.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from audit.errors import ClaimsFileError
 from audit.userfiles import read_document
@@ -48,14 +49,17 @@ class ResponseCondition(_Strict):
     values: list[str] = Field(..., min_length=1, description="Responses that count, e.g. [CR, PR].")
 
 
+Flag = Annotated[str, Field(min_length=1)]
+
+
 class Proportion(_Strict):
     """Percentage of a population meeting a response or adverse-event condition."""
 
     type: Literal["proportion"]
     response: ResponseCondition | None = None
     adverse_event: AdverseEventCondition | None = None
-    population: str = Field("ITTFL", description="ADSL flag (ITTFL, SAFFL, EFFFL) or 'all'.")
-    alternatives: list[str] = Field(
+    population: str = Field("ITTFL", min_length=1, description="ADSL flag (ITTFL, SAFFL, EFFFL) or 'all'.")
+    alternatives: list[Flag] = Field(
         default_factory=list, description="Other denominators the paper may have used."
     )
     arm: str | None = Field(None, description=ARM_DESCRIPTION)
@@ -65,9 +69,9 @@ class Count(_Strict):
     """Number of subjects in a population, or meeting an adverse-event condition."""
 
     type: Literal["count"]
-    population: str = "ITTFL"
+    population: str = Field("ITTFL", min_length=1)
     adverse_event: AdverseEventCondition | None = None
-    alternatives: list[str] = Field(default_factory=list)
+    alternatives: list[Flag] = Field(default_factory=list)
     arm: str | None = Field(None, description=ARM_DESCRIPTION)
 
 
@@ -116,7 +120,7 @@ class _ArmComparison(_Strict):
 
     response: ResponseCondition | None = None
     adverse_event: AdverseEventCondition | None = None
-    population: str = Field("ITTFL", description="ADSL flag (ITTFL, SAFFL, EFFFL) or 'all'.")
+    population: str = Field("ITTFL", min_length=1, description="ADSL flag (ITTFL, SAFFL, EFFFL) or 'all'.")
 
 
 class RateDifference(_ArmComparison):
@@ -144,6 +148,12 @@ class DateRange(_Strict):
     event: Literal["enrolment"] = "enrolment"
 
 
+class DataCutoff(_Strict):
+    """The data cut-off date of the analysis (TS DCUTDTC, else ADSL DCUTDT)."""
+
+    type: Literal["data_cutoff"]
+
+
 class Ranking(_Strict):
     """Most common adverse events, ranked by the number of subjects."""
 
@@ -160,13 +170,21 @@ class NoneObserved(_Strict):
 
 
 Measure = Annotated[
-    Proportion | Count | KMMedian | MedianFollowup | DateRange | Ranking | NoneObserved | LandmarkRate
-    | HazardRatio | PValue | RateDifference | OddsRatio | RelativeRisk,
+    Proportion | Count | KMMedian | MedianFollowup | DateRange | DataCutoff | Ranking | NoneObserved
+    | LandmarkRate | HazardRatio | PValue | RateDifference | OddsRatio | RelativeRisk,
     Field(discriminator="type"),
 ]
 COMPARISONS = ("hazard_ratio", "p_value", "rate_difference", "odds_ratio", "relative_risk")
-MEASURE_TYPES = ("proportion", "count", "km_median", "median_followup", "date_range", "ranking", "none",
-                 "landmark_rate", *COMPARISONS)
+MEASURE_TYPES = ("proportion", "count", "km_median", "median_followup", "date_range", "data_cutoff", "ranking",
+                 "none", "landmark_rate", *COMPARISONS)
+# Measures a printed interquartile range may accompany.
+WITH_IQR = ("median_followup",)
+
+
+# A printed figure is short and no printed number has 16 digits; longer text is not a figure
+# (and a 100,000-digit number would make every check of it slow).
+MAX_PRINTED_LENGTH = 500
+_LONG_NUMBER = re.compile(r"\d{16}")
 
 
 class Claim(_Strict):
@@ -177,11 +195,28 @@ class Claim(_Strict):
     ci: str | None = Field(None, description='Its confidence interval as printed: "27.3-55.7", "20.5-NR".')
     p: str | None = Field(None, description='A p-value printed with it: "0.0010", "<0.001".')
     count: str | None = Field(None, description='A count printed beside a percentage: "31".')
+    iqr: str | None = Field(None, description='Its interquartile range as printed: "4.1-12.8" (median follow-up).')
     measure: Measure
     method: dict[str, str] | None = Field(
         None, description="Declared method per dimension, e.g. {binomial: wilson_cc}."
     )
     todo: str | None = Field(None, description="What is left to fill in (drafted claims).")
+
+    @field_validator("text", "ci", "p", "count", "iqr")
+    @classmethod
+    def _printed_figure(cls, value: str | None) -> str | None:
+        if value is not None and len(value) > MAX_PRINTED_LENGTH:
+            raise ValueError(f"a printed figure has at most {MAX_PRINTED_LENGTH} characters, found {len(value):,}")
+        if value is not None and _LONG_NUMBER.search(value):
+            raise ValueError("a printed number has at most 15 digits")
+        return value
+
+    @model_validator(mode="after")
+    def _iqr_where_printed(self) -> Claim:
+        if self.iqr is not None and self.measure.type not in WITH_IQR:
+            raise ValueError(f"an interquartile range is checked only for {', '.join(WITH_IQR)}, "
+                             f"not {self.measure.type}")
+        return self
 
 
 class EndpointSettings(_Strict):
@@ -209,7 +244,7 @@ class ClaimsFile(_Strict):
 
     study: str | None = None
     source: str | None = Field(None, description="Where the figures were published.")
-    groupings: dict[str, list[str]] = Field(
+    groupings: dict[str, Annotated[list[str], Field(min_length=1)]] = Field(
         default_factory=dict, description="Named sets of AE terms, e.g. myelosuppression."
     )
     endpoints: EndpointSettings = Field(default_factory=EndpointSettings)

@@ -51,7 +51,14 @@ def at_precision(value: float | None, printed: str) -> str:
 
 
 def parse_date(text: str) -> tuple[date, str] | None:
-    """A printed date and its precision ("day" or "month"), in the formats abstracts use."""
+    """A printed date and its precision ("day" or "month"); None when it is no date or not a real one."""
+    try:
+        return _parse_date(text)
+    except ValueError:  # "2019-02-30", month 13, year 0: printed, but no calendar date
+        return None
+
+
+def _parse_date(text: str) -> tuple[date, str] | None:
     text = text.strip().rstrip(".")
     iso = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", text)
     if iso:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from audit.cli.app import EXIT_CLEAN, EXIT_FINDINGS, claims_app, user_errors
+from audit.cli.app import EXIT_CLEAN, EXIT_FINDINGS, claims_app, user_errors, write_output
 
 
 class CheckFormat(StrEnum):
@@ -15,13 +15,21 @@ class CheckFormat(StrEnum):
     json = "json"
 
 
+# An abstract runs to a few thousand characters; a whole paper's text is not a draft to review.
+MAX_ABSTRACT = 50_000
+
+
 def _read_text(path: Path) -> str:
     from audit.errors import ClaimsFileError
 
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ClaimsFileError(f"cannot read: {exc}", file=path) from None
+    if len(text) > MAX_ABSTRACT:
+        raise ClaimsFileError(f"{len(text):,} characters: an abstract has at most {MAX_ABSTRACT:,}; "
+                              "give the abstract, not the whole paper", file=path)
+    return text
 
 
 @claims_app.command("extract")
@@ -41,7 +49,7 @@ def extract_command(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
         typer.echo(f"wrote {len(claims.claims)} claims to {output}", err=True)
 
 
@@ -49,7 +57,8 @@ def extract_command(
 @user_errors
 def check_command(
     source: Path = typer.Argument(..., help="An abstract (.txt) or a claims file (.yaml, .yml, .json)."),
-    n: int = typer.Option(None, "--n", min=1, help="Number of subjects (default: the count in the claims)."),
+    n: int = typer.Option(None, "--n", min=1, max=100_000_000,
+                           help="Number of subjects (default: the count in the claims)."),
     output_format: CheckFormat = typer.Option(CheckFormat.console, "--format", "-f", help="Output format."),
 ) -> None:
     """Check printed figures with no data (GRIM, count/percent, CI shape). Exit 1 if inconsistent."""
