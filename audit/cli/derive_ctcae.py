@@ -61,7 +61,7 @@ def derive_ctcae_command(
             label="Lab Records with CTCAE v5.0 Grades",
             column_labels=COLUMN_LABELS,
         )
-    except ValueError as exc:
+    except (ValueError, OSError) as exc:
         fail(f"{output}: {exc}")
     n_graded = graded.filter(pl.col("ATOXGRN").is_not_null()).height
     typer.echo(f"wrote {graded.height:,} lab records ({n_graded:,} graded) to {output}")

@@ -51,7 +51,7 @@ def derive_recist_command(
         fail(f"{snapshot}: cannot derive RECIST responses: {exc}")
     try:
         write_dataset(frame, output, "ADRSDER", label="Derived RECIST 1.1 Responses", column_labels=COLUMN_LABELS)
-    except ValueError as exc:
+    except (ValueError, OSError) as exc:
         fail(f"{output}: {exc}")
     subjects = frame["USUBJID"].n_unique()
     typer.echo(f"wrote {frame.height:,} response records of {subjects:,} subjects to {output}")

@@ -20,8 +20,10 @@ def example(
                                 "escort (two-arm camrelizumab against chemotherapy)."),
     out_dir: Path = typer.Argument(..., help="Folder to write into: new, empty, or a previous example output."),
     fmt: str = typer.Option("csv", "--format", help="Dataset format: csv, parquet, xpt or json."),
-    subjects: int = typer.Option(49, "--subjects", min=1, help="Number of subjects (49 reproduces the paper)."),
-    seed: int | None = typer.Option(None, "--seed", help="Random seed (default: the reference seed)."),
+    subjects: int = typer.Option(49, "--subjects", min=1, max=100_000,
+                                 help="Number of subjects (49 reproduces the paper)."),
+    seed: int | None = typer.Option(None, "--seed", min=0, max=2**63 - 1,
+                                    help="Random seed (default: the reference seed)."),
     defects: bool = typer.Option(
         False, "--defects", help="Also write a damaged copy: OUT_DIR/clean/, OUT_DIR/damaged/, OUT_DIR/defects.json."
     ),
@@ -37,16 +39,17 @@ def example(
         fail(f"unknown example study {study!r}: choose one of {', '.join(STUDIES)}")
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    _prepare(out_dir)
     if study == "escort":
+        _prepare(out_dir)
         _escort(out_dir, fmt, defects)
         return
-    from audit.synth import DEFAULT_SEED, generate_escc, inject_defects, write_snapshot
+    from audit.synth import DEFAULT_SEED, generate_escc, write_snapshot
     from audit.synth.manifest import write_manifest
 
     clean = generate_escc(subjects=subjects, seed=DEFAULT_SEED if seed is None else seed)
-    if defects:
-        damaged, manifest = inject_defects(clean)
+    damaged, manifest = _damaged(clean, subjects) if defects else (None, [])
+    _prepare(out_dir)
+    if damaged is not None:
         write_snapshot(clean, out_dir / "clean", fmt)
         write_snapshot(damaged, out_dir / "damaged", fmt)
         write_manifest(manifest, out_dir / "defects.json")
@@ -55,6 +58,19 @@ def example(
     (out_dir / MARKER).write_text("written by trial-audit example\n", encoding="utf-8")
     rows = sum(frame.height for frame in clean.values())
     typer.echo(f"wrote {len(clean)} datasets ({rows:,} rows, {subjects} subjects) to {out_dir}")
+
+
+def _damaged(clean: dict, subjects: int) -> tuple[dict, list[dict]]:
+    """The damaged copy and its manifest; a study too small for every defect is a usage error."""
+    from audit.synth import inject_defects
+    from audit.synth.defect_kinds import TooFewSubjects
+
+    try:
+        return inject_defects(clean)
+    except TooFewSubjects as exc:
+        fail(f"--defects: {subjects} subjects are too few to give every known defect a subject of its own "
+             f"({exc}); the reference --subjects 49 holds them all")
+    raise AssertionError("unreachable")
 
 
 def _escort(out_dir: Path, fmt: str, defects: bool) -> None:

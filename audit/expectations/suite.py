@@ -116,8 +116,25 @@ def _severity(record: ExpectationRecord, path: Path, rule_id: str) -> str:
     return str(given).lower()
 
 
+# Bounds on a count or a length are numbers; a column's values may also be bounded by text (dates).
+COUNTED_BOUNDS = ("expect_table_row_count_to_be_between", "expect_column_value_lengths_to_be_between",
+                  "expect_table_column_count_to_be_between")
+
+
+def _check_bounds(record: ExpectationRecord, path: Path, rule_id: str) -> None:
+    """min_value and max_value of a count or length are numbers (or null), as GX requires."""
+    if record.type not in COUNTED_BOUNDS:
+        return
+    for name in ("min_value", "max_value"):
+        bound = record.kwargs.get(name)
+        if bound is not None and (isinstance(bound, bool) or not isinstance(bound, int | float)):
+            raise ExpectationFileError(f"expected a number or null, found {bound!r}", file=path, rule=rule_id,
+                                       field=f"kwargs.{name}")
+
+
 def _expectation(record: ExpectationRecord, index: int, suite: str, dataset: str, path: Path) -> Expectation:
     rule_id = str(record.meta.get("rule_id") or f"EXP-{dataset}-{index + 1:03d}")
+    _check_bounds(record, path, rule_id)
     return Expectation(
         rule_id=rule_id,
         type=record.type,

@@ -14,6 +14,10 @@ from audit.synth.design import CUTOFF
 SEQ = {"AE": "AESEQ", "LB": "LBSEQ", "EX": "EXSEQ", "RS": "RSSEQ", "TR": "TRSEQ", "TU": "TUSEQ", "DM": None}
 
 
+class TooFewSubjects(ValueError):
+    """A study too small to give every defect a subject of its own."""
+
+
 @dataclass
 class Damage:
     """The datasets being damaged, the subjects already used, and the manifest so far."""
@@ -28,6 +32,8 @@ class Damage:
         if subjects is not None:
             frame = frame.filter(pl.col("USUBJID").is_in(self.datasets["ADSL"].filter(subjects)["USUBJID"].implode()))
         key = [c for c in ("USUBJID", SEQ.get(name)) if c]
+        if frame.is_empty():
+            raise TooFewSubjects(f"no untouched {name} record for the next defect")
         return frame.sort(key).row(0, named=True)
 
     def set(self, name: str, usubjid: str, seq: int | None, values: dict[str, Any]) -> dict[str, Any]:
