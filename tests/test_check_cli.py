@@ -166,3 +166,11 @@ def test_rules_explain_unknown_id_exits_2() -> None:
 def test_rules_schema_is_json_schema_of_rule_files() -> None:
     schema = json.loads(runner.invoke(app, ["rules", "schema"]).output)
     assert "rules" in schema["properties"]
+
+
+def test_fatal_ae_rule_without_any_fatality_variable_is_not_applicable_not_an_error(snapshot: Path) -> None:
+    result = _check(str(snapshot), "--select", "CTCAE006", "--format", "json")
+    document = json.loads(result.output)
+    assert result.exit_code == 0
+    assert [(r["status"], r["reason"]) for r in document["results"]] == [
+        ("not applicable", "AE has none of AETOXGR, AEOUT, AESDTH")]
