@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from audit.stats.followup import FOLLOWUP_LABELS, FOLLOWUP_METHODS, median_followup
+from audit.stats.followup import FOLLOWUP_LABELS, FOLLOWUP_METHODS, followup_quartiles, median_followup
 from tests.stats.reference_support import rows, survival_data
 
 R_FOLLOWUP = rows("survival/followup.csv")
@@ -51,3 +51,31 @@ def test_every_follow_up_method_has_a_label():
 def test_unknown_follow_up_method_is_refused():
     with pytest.raises(ValueError, match="unknown follow-up method"):
         median_followup([1], [0], "median_os")
+
+
+@pytest.mark.parametrize(("quartiles", "expected"), [("type7", (3.25, 5.5, 7.75)), ("type2", (3.0, 5.5, 8.0)),
+                                                      ("type6", (2.75, 5.5, 8.25))])
+def test_observation_time_quartiles_follow_r_quantile_types(quartiles, expected):
+    # R: quantile(1:10, c(.25, .5, .75), type = 7 / 2 / 6)
+    assert followup_quartiles(range(1, 11), [1] * 10, "observation_time", quartiles) == expected
+
+
+def test_reverse_km_quartiles_take_midpoints_where_the_curve_sits_on_the_level():
+    # R: quantile(survfit(Surv(1:8, rep(1, 8)) ~ 1), c(.25, .5, .75)) gives 2.5, 4.5, 6.5
+    assert followup_quartiles(range(1, 9), [0] * 8, "reverse_km") == (2.5, 4.5, 6.5)
+
+
+def test_reverse_km_quartiles_ignore_the_empirical_quantile_type():
+    time, event = [3, 5, 8, 9, 12, 14, 20], [1, 0, 1, 0, 0, 1, 0]
+    assert followup_quartiles(time, event, "reverse_km", "type6") == followup_quartiles(time, event, "reverse_km")
+
+
+def test_followup_median_is_the_middle_of_its_quartiles():
+    time, event = [3, 5, 8, 9, 12, 14, 20, 21], [1, 0, 1, 0, 0, 1, 0, 1]
+    for method in ("reverse_km", "observation_time", "censored_only"):
+        assert followup_quartiles(time, event, method)[1] == median_followup(time, event, method)
+
+
+def test_unknown_quartile_definition_is_refused():
+    with pytest.raises(ValueError, match="unknown quartile definition"):
+        followup_quartiles([1], [0], "observation_time", "type9")
