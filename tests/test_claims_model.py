@@ -93,3 +93,27 @@ def test_landmark_rate_needs_its_landmark_time(tmp_path):
 def test_two_arm_example_claims_name_the_arms_and_strata():
     claims = load_claims(examples_dir() / "escort-camrelizumab" / "claims.yaml")
     assert (claims.arms.reference, claims.arms.strata) == ("Chemotherapy", ["STRATA1", "STRATA2"])
+
+
+def test_iqr_stays_text_on_a_follow_up_claim(tmp_path):
+    path = _write(tmp_path, "claims:\n- {id: fu, text: 8.3 months, iqr: 4.1-12.80, measure: {type: median_followup}}\n")
+    assert load_claims(path).claims[0].iqr == "4.1-12.80"
+
+
+def test_iqr_on_a_figure_that_has_none_is_an_error_naming_the_claim(tmp_path):
+    path = _write(tmp_path, "claims:\n- {id: orr, text: '40.8', iqr: 1-2, "
+                            "measure: {type: proportion, response: {values: [CR]}}}\n")
+    with pytest.raises(ClaimsFileError, match=r"claims\[orr\].*interquartile range"):
+        load_claims(path)
+
+
+def test_misspelt_iqr_is_an_error_naming_the_field(tmp_path):
+    path = _write(tmp_path, "claims:\n- {id: fu, text: 8.3 months, iq: 4.1-12.8, measure: {type: median_followup}}\n")
+    with pytest.raises(ClaimsFileError, match=r"claims\[fu\]\.iq"):
+        load_claims(path)
+
+
+def test_data_cutoff_takes_no_parameters(tmp_path):
+    path = _write(tmp_path, "claims:\n- {id: dco, text: '2019-05-06', measure: {type: data_cutoff, source: TS}}\n")
+    with pytest.raises(ClaimsFileError, match=r"claims\[dco\]\.measure\.source"):
+        load_claims(path)

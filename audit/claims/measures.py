@@ -32,7 +32,9 @@ class Counted:
 
 
 def population(study: Study, name: str) -> tuple[pl.LazyFrame, str]:
-    """Subjects of a population: an ADSL flag = Y, or 'all' subjects (ADSL, else DM)."""
+    """Subjects of a population: an ADSL flag = Y, 'all' subjects (ADSL, else DM), or 'screened' (DM, DS)."""
+    if name.lower() == "screened":
+        return screened(study)
     if name.lower() == "all":
         for dataset in ("ADSL", "DM"):
             if study.has(dataset, "USUBJID"):
@@ -44,6 +46,29 @@ def population(study: Study, name: str) -> tuple[pl.LazyFrame, str]:
         raise NotApplicable(f"population {flag}: {reason}")
     subjects = study.frame("ADSL").filter(pl.col(flag) == "Y").select("USUBJID").unique()
     return subjects, f"ADSL.{flag} = Y"
+
+
+# How SDTM marks a subject who failed screening: DM ARMNRS (SDTMIG 3.3 on), the older
+# ARMCD/ACTARMCD = SCRNFAIL (SDTMIG 3.2), and the DS disposition event.
+_SCREEN_FAILURE_MARKS = (("DM", "ARMNRS", "SCREEN FAILURE"), ("DM", "ARMCD", "SCRNFAIL"),
+                         ("DM", "ACTARMCD", "SCRNFAIL"), ("DS", "DSDECOD", "SCREEN FAILURE"))
+
+
+def screened(study: Study) -> tuple[pl.LazyFrame, str]:
+    """Every subject screened: DM and DS subjects, when the snapshot holds screen-failure records.
+
+    Without any screen-failure record a DM (or ADSL) lists the enrolled only, so the
+    number screened cannot be told from it: that is NotApplicable, never a count.
+    """
+    marks = [f"{d}.{c} = {v}" for d, c, v in _SCREEN_FAILURE_MARKS if study.has(d, "USUBJID", c) and
+             study.frame(d).filter(pl.col(c).cast(pl.String).str.to_uppercase() == v).head(1).collect().height]
+    if not marks:
+        raise NotApplicable("the snapshot holds no screening records: no DM or DS screen-failure record "
+                            "(DM ARMNRS = SCREEN FAILURE, ARMCD/ACTARMCD = SCRNFAIL, DS DSDECOD = SCREEN FAILURE); "
+                            "ADSL lists randomised subjects only")
+    sources = [d for d in ("DM", "DS") if study.has(d, "USUBJID")]
+    subjects = pl.concat([study.frame(d).select(pl.col("USUBJID").cast(pl.String)) for d in sources]).unique()
+    return subjects, f"subjects in {' and '.join(sources)}; screen failures by {', '.join(marks)}"
 
 
 def _subject_count(frame: pl.LazyFrame) -> int:
@@ -159,6 +184,19 @@ def ranking(
         .sort(["N", "LABEL"], descending=[True, False]).collect()
     )
     return list(zip(table["LABEL"].to_list(), table["N"].to_list(), strict=True)), source
+
+
+def cutoff_date(study: Study) -> tuple[date, str]:
+    """The data cut-off the snapshot carries (TS DCUTDTC, else ADSL DCUTDT/DCUTDTC), as the loader reads it."""
+    from audit.study import _cutoff_from_data
+
+    if study.cutoff is not None and study.cutoff_source != "given":
+        return study.cutoff, study.cutoff_source or "snapshot"
+    # A cut-off given to the loader is the user's, not the snapshot's: read the data's own.
+    cutoff, source = _cutoff_from_data(study.datasets, study.info)
+    if cutoff is None:
+        raise NotApplicable("the snapshot carries no data cut-off (TS TSPARMCD = DCUTDTC, ADSL DCUTDT or DCUTDTC)")
+    return cutoff, source
 
 
 def enrolment_dates(study: Study) -> tuple[date, date, str]:

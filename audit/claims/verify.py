@@ -85,6 +85,9 @@ def _display(claim: Claim, values: list[str]) -> str:
         shown = f"{values[-1 - bool(claim.p)]} ({shown})"
     if claim.ci:
         shown += f" ({values[1]}-{values[2]})"
+    if claim.iqr:
+        first = 1 + 2 * bool(claim.ci)
+        shown += f" (IQR {values[first]}-{values[first + 1]})"
     if claim.p:
         shown += f", p {values[-1]}"
     return shown
@@ -135,6 +138,7 @@ def _printed_text(claim: Claim) -> str:
     if claim.count:
         text = f"{claim.count} ({text})"
     text = f"{text} (95% CI {claim.ci})" if claim.ci else text
+    text = f"{text} (IQR {claim.iqr})" if claim.iqr else text
     return f"{text}, p {claim.p}" if claim.p else text
 
 
@@ -160,6 +164,21 @@ def _date_range(study: Study, claim: Claim) -> ClaimVerdict:
     return _verdict(claim, [result], result.method, "conventional", (source,))
 
 
+def _data_cutoff(study: Study, claim: Claim) -> ClaimVerdict:
+    """The printed data cut-off against the one the snapshot carries, at the printed precision."""
+    parsed = parse_date(claim.text)
+    if parsed is None:
+        raise NotApplicable(f"cannot read a date in {claim.text!r}")
+    printed_date, precision = parsed
+    actual, source = measures.cutoff_date(study)
+    width = 10 if precision == "day" else 7
+    shown, printed = actual.isoformat()[:width], printed_date.isoformat()[:width]
+    result = MethodResult(method={"source": source}, label=source, values=(shown,), printed=(printed,),
+                          matches=(shown == printed,), display=shown,
+                          gap=float(abs((printed_date - actual).days)))
+    return _verdict(claim, [result], result.method, "conventional", (source,))
+
+
 def _not_applicable(claim: Claim, reason: str) -> ClaimVerdict:
     return ClaimVerdict(claim.id, _printed_text(claim), claim.measure.type, "not_applicable",
                         None, "conventional", reason=reason)
@@ -172,6 +191,10 @@ def _verify_one(study: Study, claim: Claim, claims: ClaimsFile, cache: _Endpoint
             raise ClaimsFileError("a date range takes no method", file=file,
                                   field=f"claims[{claim.id}].method")
         return _date_range(study, claim)
+    if claim.measure.type == "data_cutoff":
+        if claim.method:
+            raise ClaimsFileError("a data cut-off takes no method", file=file, field=f"claims[{claim.id}].method")
+        return _data_cutoff(study, claim)
     stratified = bool(claims.arms and claims.arms.strata)
     declared = _declared(claim, dimensions(claim.measure.type, claim, stratified), file)
     recomputation = recompute(study, claim, claims, cache)
