@@ -29,8 +29,64 @@ def result(datasets, tmp_path_factory):
     return verify_claims(load_study(folder), load_claims(CLAIMS))
 
 
-def test_every_printed_figure_is_reproduced(result):
-    assert {v.claim_id: v.reproduced for v in result.verdicts} == {c.id: True for c in load_claims(CLAIMS).claims}
+def _verdict(result, claim_id):
+    return next(v for v in result.verdicts if v.claim_id == claim_id)
+
+
+def _verify_edited(datasets, tmp_path, claim_id, **fields):
+    """Verify the example with one claim's printed fields changed."""
+    claims = load_claims(CLAIMS)
+    edited = claims.model_copy(update={"claims": [c.model_copy(update=fields) if c.id == claim_id else c
+                                                  for c in claims.claims]})
+    write_snapshot(datasets, tmp_path, "parquet")
+    return _verdict(verify_claims(load_study(tmp_path), edited), claim_id)
+
+
+def test_every_printed_figure_is_reproduced_but_the_number_screened(result):
+    expected = {c.id: c.id != "screened" for c in load_claims(CLAIMS).claims}
+    assert {v.claim_id: v.reproduced for v in result.verdicts} == expected
+
+
+def test_follow_up_iqr_is_reproduced_by_observation_time_with_empirical_quartiles(result):
+    for claim_id in ("fu_camrelizumab", "fu_chemotherapy"):
+        verdict = _verdict(result, claim_id)
+        assert verdict.reproduced and "IQR" in verdict.printed
+        assert {r.method["followup"] for r in verdict.reproducing} == {"observation_time"}
+        assert all("R quantile type" in r.label for r in verdict.reproducing)
+
+
+def test_a_moved_iqr_limit_is_not_reproduced_and_the_recomputed_iqr_is_shown(result, datasets, tmp_path):
+    verdict = _verify_edited(datasets, tmp_path, "fu_camrelizumab", iqr="4.1-13.4")
+    assert verdict.verdict == "not_reproduced"
+    fit = _verdict(result, "fu_camrelizumab").reproducing[0]
+    moved = next(r for r in verdict.not_reproducing if r.method == fit.method)
+    assert (moved.matches, moved.shown()) == ((True, True, False), fit.shown())
+    assert "(IQR " in verdict.closest.shown() and f"giving {verdict.closest.shown()}" in verdict.summary()
+
+
+def test_data_cutoff_is_reproduced_from_adsl(result):
+    verdict = _verdict(result, "cutoff")
+    assert (verdict.verdict, verdict.reference.label) == ("reproduced", "ADSL.DCUTDT")
+
+
+def test_a_different_data_cutoff_is_not_reproduced(datasets, tmp_path):
+    verdict = _verify_edited(datasets, tmp_path, "cutoff", text="2019-05-07")
+    assert verdict.verdict == "not_reproduced"
+    assert verdict.closest.shown() == datasets["ADSL"]["DCUTDT"].max().isoformat()
+
+
+def test_number_screened_cannot_be_checked_from_randomised_subjects_only(result):
+    verdict = _verdict(result, "screened")
+    assert verdict.verdict == "not_applicable" and "no screening records" in verdict.reason
+
+
+def test_number_screened_is_counted_once_dm_holds_the_screen_failures(datasets, tmp_path):
+    randomised = datasets["ADSL"].select("STUDYID", "USUBJID", pl.lit("RANDOMISED").alias("ARMCD"))
+    failures = pl.DataFrame({"STUDYID": randomised["STUDYID"][0],
+                             "USUBJID": [f"SF-{i:03d}" for i in range(607 - randomised.height)],
+                             "ARMCD": "SCRNFAIL"})
+    verdict = _verify_edited({**datasets, "DM": pl.concat([randomised, failures])}, tmp_path, "screened")
+    assert verdict.verdict == "reproduced"
 
 
 def test_hazard_ratio_names_the_stratified_efron_model_and_logrank_test(result):

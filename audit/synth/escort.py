@@ -3,9 +3,10 @@
 ADSL and ADTTE for 457 randomised subjects (448 treated: 228 camrelizumab, 220
 chemotherapy), built so that the published figures are reproduced: each arm's
 death days are quantiles of a piecewise-linear survival template whose knots
-(ESCORT_KNOTS) were solved for the printed medians, their 95 % CIs, the
-stratified hazard ratio with its CI and the two-sided p-value; survivors are
-censored at the data cut-off. Everything is deterministic.
+(ARMS) were solved for the printed medians, their 95 % CIs, the stratified
+hazard ratio with its CI and the two-sided p-value; survivors are censored at
+the data cut-off (ADSL.DCUTDT), their follow-up spread so that the quartiles of
+observation time give the printed follow-up IQRs. Everything is deterministic.
 """
 
 from __future__ import annotations
@@ -21,26 +22,29 @@ ENROL_LAST = date(2018, 7, 24)
 CUTOFF = date(2019, 5, 6)
 MONTH = 30.4375
 EXPERIMENTAL, CONTROL = "Camrelizumab", "Chemotherapy"
-# arm -> (treated, deaths, randomised but never treated, survival template knots (months, S)).
+# arm -> (treated, deaths, randomised but never treated, survival template knots (months, S),
+# survivors' follow-up: they are censored at the cut-off after FIRST to LAST months, spaced as u ** WARP
+# for u evenly in [0, 1]). The knots at S = 0.75 place the first quartile of observation time.
 ARMS = {
-    EXPERIMENTAL: (228, 171, 4, ((0, 1.0), (2, 0.86), (6.8267836547, 0.565), (8.3, 0.5), (9.7, 0.435),
-                                 (14, 0.3589181205), (24, 0.1696320388))),
-    CONTROL: (220, 185, 5, ((0, 1.0), (2, 0.82), (5.7, 0.565), (6.2, 0.5), (6.9, 0.435),
-                            (12, 0.1978648721), (20, 0.0569728457))),
+    EXPERIMENTAL: (228, 174, 4, ((0, 1.0), (2, 0.8340332876), (4.1, 0.75), (6.8267836547, 0.565), (8.3, 0.5),
+                                 (9.7, 0.435), (11.5, 0.3592724665), (14, 0.2665306019), (24, 0.1889310083)),
+                   (10.5413183219, 19.6223169004, 1.0317633576)),
+    CONTROL: (220, 188, 5, ((0, 1.0), (2, 0.9091220409), (3.6, 0.75), (5.7, 0.565), (6.2, 0.5), (6.9, 0.435),
+                            (9, 0.3110064515), (12, 0.1684270346), (20, 0.0617559565)),
+              (9.5107413773, 18.1851200457, 0.8740178042)),
 }
-# Survivors are censored at the cut-off after 13 to 23.5 months of follow-up.
-CENSORED_MONTHS = (13.0, 23.5)
 DISEASE = ("Locally advanced", "Metastatic")
 ECOG = ("0", "1")
 GOLDEN = 0.6180339887498949  # spreads entry dates evenly without a random draw
 
 
-def _arm_days(treated: int, deaths: int, knots: tuple) -> tuple[np.ndarray, np.ndarray]:
+def _arm_days(treated: int, deaths: int, knots: tuple, censored: tuple) -> tuple[np.ndarray, np.ndarray]:
     """OS days (deaths first, then survivors) and event flags of one arm."""
     times, surv = (np.array(column, dtype=np.float64) for column in zip(*knots, strict=True))
     target = 1 - (np.arange(1, deaths + 1) - 0.5) / treated
     death_days = np.round(np.interp(-target, -surv, times) * MONTH)
-    censored_days = np.round(np.linspace(*CENSORED_MONTHS, treated - deaths) * MONTH)
+    first, last, warp = censored
+    censored_days = np.round((first + (last - first) * np.linspace(0, 1, treated - deaths) ** warp) * MONTH)
     return np.r_[death_days, censored_days], np.r_[np.ones(deaths, np.int64), np.zeros(treated - deaths, np.int64)]
 
 
@@ -56,8 +60,8 @@ def _start_dates(days: np.ndarray, events: np.ndarray) -> list[date]:
 def _treated_frame() -> pl.DataFrame:
     """One row per treated subject: arm, OS days, event flag, stratum code, first dose date."""
     parts = []
-    for arm, (treated, deaths, _, knots) in ARMS.items():
-        days, events = _arm_days(treated, deaths, knots)
+    for arm, (treated, deaths, _, knots, censored) in ARMS.items():
+        days, events = _arm_days(treated, deaths, knots, censored)
         parts.append(pl.DataFrame({"TRT01P": [arm] * treated, "AVAL": days, "EVENT": events}))
     frame = pl.concat(parts).with_row_index("ORDER")
     # Stratum by a fixed stride through the subjects: balanced over arms and unrelated to survival.
@@ -67,7 +71,7 @@ def _treated_frame() -> pl.DataFrame:
 
 def _untreated_frame(start: int) -> pl.DataFrame:
     """Randomised subjects who never received treatment; two of them open and close enrolment."""
-    arms = [arm for arm, (_, _, untreated, _) in ARMS.items() for _ in range(untreated)]
+    arms = [arm for arm, (_, _, untreated, *_) in ARMS.items() for _ in range(untreated)]
     window = (ENROL_LAST - ENROL_FIRST).days
     offsets = np.round(np.linspace(0, window, len(arms))).astype(int)
     return pl.DataFrame({"ORDER": np.arange(start, start + len(arms), dtype=np.uint32), "TRT01P": arms,
@@ -87,7 +91,7 @@ def generate_escort() -> dict[str, pl.DataFrame]:
         pl.when(pl.col("STRATUM") // 2 == 0).then(pl.lit(DISEASE[0])).otherwise(pl.lit(DISEASE[1])).alias("STRATA1"),
         pl.when(pl.col("STRATUM") % 2 == 0).then(pl.lit(ECOG[0])).otherwise(pl.lit(ECOG[1])).alias("STRATA2"),
         pl.lit("Y").alias("ITTFL"), pl.when(pl.col("TRTSDT").is_not_null()).then(pl.lit("Y"))
-        .otherwise(pl.lit("N")).alias("SAFFL"), "ENRLDT", "TRTSDT",
+        .otherwise(pl.lit("N")).alias("SAFFL"), "ENRLDT", "TRTSDT", pl.lit(CUTOFF).alias("DCUTDT"),
     ).sort("USUBJID")
     ids = everyone.filter(pl.col("TRTSDT").is_not_null()).select("USUBJID", "AVAL", "EVENT", "TRTSDT")
     adtte = ids.select(
