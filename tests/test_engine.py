@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 from rule_fixture_support import study_from_records
 
+from audit.derive.contracts import Contract, col
 from audit.derive.registry import NotApplicable, derivation
 from audit.engine import load_rules, run_audit
 from audit.engine.config import settings_from_mapping
@@ -99,7 +100,11 @@ def test_exists_in_flags_subjects_missing_from_dm(tmp_path: Path) -> None:
     assert [f.usubjid for f in run_audit(study, rules=rules).result("T001").findings] == ["Z"]
 
 
-@derivation("enginetest.recomputed")
+@derivation("enginetest.recomputed", contract=Contract((
+    col("DATASET", pl.String, "source dataset"), col("USUBJID", pl.String, "subject"),
+    col("RSSEQ", pl.Int64, "RS record"), col("RSSTRESC", pl.String, "reported response"),
+    col("DERIVED", pl.String, "recomputed response (PD on RSSEQ 2)"),
+), key="RSSEQ", reads={"RS": ("USUBJID", "RSSEQ", "RSSTRESC")}))
 def _recomputed(ctx) -> pl.LazyFrame:
     if not ctx.study.has("RS", "RSSTRESC"):
         raise NotApplicable("RS has no RSSTRESC")
@@ -148,5 +153,7 @@ def test_unknown_settings_section_is_an_input_error() -> None:
         settings_from_mapping({"studdy": {}})
 
 
-def test_derivation_sections_pass_through_unvalidated() -> None:
-    assert settings_from_mapping({"recist": {"confirmation": True}}).sections["recist"] == {"confirmation": True}
+def test_derivation_sections_are_validated_by_their_options_model() -> None:
+    with pytest.raises(AuditInputError, match="unknown setting"):
+        settings_from_mapping({"recist": {"confirmation": True}})
+    assert settings_from_mapping({"recist": {"confirm": "no"}}).sections["recist"] == {"confirm": False}

@@ -5,22 +5,28 @@ study, its own settings section, and other derivations through the context,
 which computes each one once per run. When its inputs are absent it raises
 NotApplicable with the reason, so a rule built on it is reported as not
 applicable rather than skipped or crashed.
+
+Each registers with its Contract (audit/derive/contracts.py): the columns it
+produces, its record key, what it reads and its options model. Rules are
+checked against the contracts when they are loaded.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
 
+from audit.derive.contracts import Contract
 from audit.study import Study
 
 Derivation = Callable[["DeriveContext"], pl.LazyFrame]
 
 _REGISTRY: dict[str, Derivation] = {}
+_CONTRACTS: dict[str, Contract] = {}
 # Modules whose import registers derivations; loaded on first lookup.
 _PROVIDERS = ("audit.derive.recist", "audit.derive.ctcae")
 
@@ -29,13 +35,14 @@ class NotApplicable(Exception):
     """A derivation (or rule) cannot run on this snapshot; the message says why."""
 
 
-def derivation(name: str) -> Callable[[Derivation], Derivation]:
-    """Register a derivation under a dotted name."""
+def derivation(name: str, *, contract: Contract) -> Callable[[Derivation], Derivation]:
+    """Register a derivation under a dotted name with the contract it keeps."""
 
     def register(func: Derivation) -> Derivation:
         if name in _REGISTRY and _REGISTRY[name] is not func:
             raise ValueError(f"derivation {name!r} registered twice")
         _REGISTRY[name] = func
+        _CONTRACTS[name] = replace(contract, name=name, function=f"{func.__module__}:{func.__qualname__}")
         return func
 
     return register
@@ -54,6 +61,17 @@ def registered_derivations() -> dict[str, Derivation]:
     """Every known derivation by name."""
     _load_providers()
     return dict(sorted(_REGISTRY.items()))
+
+
+def derivation_contracts() -> dict[str, Contract]:
+    """Every known derivation's contract by name."""
+    _load_providers()
+    return dict(sorted(_CONTRACTS.items()))
+
+
+def contract_of(name: str) -> Contract | None:
+    """The named derivation's contract; None when no derivation has that name."""
+    return derivation_contracts().get(name)
 
 
 @dataclass

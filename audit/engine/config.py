@@ -1,8 +1,11 @@
 """Study-level settings of an audit (--config FILE): the engine's own 'study' section plus derivation sections.
 
-The 'study' section is validated here (unknown keys are errors). Sections that
-belong to derivations ('recist', 'ctcae', ...) are passed through as mappings
-in DeriveContext.settings; each derivation validates its own.
+Every section is validated when the settings are read, before any rule runs,
+by its options model: 'study' by StudySettings, each derivation section by
+the options model its derivations declare (RecistOptions, CtcaeOptions). An
+unknown section, an unknown key or a bad value is one AuditInputError naming
+the file and the field ('recist.confirmation_day'). The validated sections are
+passed on as mappings in DeriveContext.settings.
 """
 
 from __future__ import annotations
@@ -13,20 +16,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from audit.derive.registry import registered_derivations
+from audit.derive.options import SectionOptions
+from audit.derive.registry import derivation_contracts
 from audit.errors import AuditInputError
 from audit.userfiles import read_document
 
-# Derivation sections known even before their derivations are installed.
-_DERIVATION_SECTIONS = ("recist", "ctcae", "tte")
 
-
-class StudySettings(BaseModel):
+class StudySettings(SectionOptions):
     """Facts of the protocol that rules compare the data with."""
 
-    model_config = ConfigDict(extra="forbid")
+    SECTION = "study"
 
     enrolment_window: tuple[date, date] | None = Field(
         None, description="First and last enrolment date the protocol or paper states."
@@ -65,27 +66,32 @@ class AuditSettings(BaseModel):
         return json.dumps(self.derive_settings(), sort_keys=True, default=str)
 
 
+def section_models() -> dict[str, type[SectionOptions]]:
+    """Every settings section and the model validating it: 'study' and the derivations' options."""
+    models: dict[str, type[SectionOptions]] = {"study": StudySettings}
+    for contract in derivation_contracts().values():
+        if contract.options is not None:
+            models.setdefault(contract.options.SECTION, contract.options)
+    return dict(sorted(models.items()))
+
+
 def known_sections() -> list[str]:
-    derived = {name.split(".")[0] for name in registered_derivations()}
-    return sorted({"study", *_DERIVATION_SECTIONS, *derived})
+    return list(section_models())
 
 
 def settings_from_mapping(data: Mapping[str, Any] | None, *, source: str | None = None) -> AuditSettings:
-    """Validate a settings mapping (as read from a config file)."""
+    """Validate a settings mapping (as read from a config file), every section by its options model."""
     data = dict(data or {})
-    known = known_sections()
-    for name, value in data.items():
-        if name not in known:
-            raise AuditInputError(f"unknown section (expected one of: {', '.join(known)})", file=source, field=name)
-        if value is not None and not isinstance(value, Mapping):
-            raise AuditInputError(f"expected a mapping, found {type(value).__name__}", file=source, field=name)
-    try:
-        study = StudySettings.model_validate(data.pop("study", None) or {})
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(["study", *(str(p) for p in first["loc"])])
-        raise AuditInputError(f"{first['msg']}; found {first.get('input')!r}", file=source, field=field) from None
-    return AuditSettings(study=study, sections={k: dict(v or {}) for k, v in sorted(data.items())})
+    models = section_models()
+    for name in data:
+        if name not in models:
+            raise AuditInputError(f"unknown section (known: {', '.join(models)})", file=source, field=str(name))
+    # Each section by its model (AuditInputError naming file and field); passed on as the values it validated
+    # to, so `confirm: "no"` reaches every derivation as false.
+    options = {name: models[name].from_section(value, file=source) for name, value in data.items()}
+    study = options.pop("study", None) or StudySettings()
+    sections = {k: v.model_dump(mode="json", exclude_unset=True) for k, v in sorted(options.items())}
+    return AuditSettings(study=study, sections=sections)
 
 
 def load_config(path: str | Path) -> AuditSettings:

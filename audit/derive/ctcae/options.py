@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from audit.derive.options import SectionOptions
+from audit.derive.options import SectionOptions, WholeNumber
 
 DEFAULT_RELATED = ("POSSIBLY RELATED", "PROBABLY RELATED", "RELATED")
 
@@ -16,12 +16,13 @@ class CtcaeOptions(SectionOptions):
 
     SECTION = "ctcae"
 
-    # AEREL values the protocol counts as treatment-related (domain/ctcae5.md).
-    related: tuple[str, ...] = DEFAULT_RELATED
-    # Treatment-emergent: on or after first dose, up to last dose + this many days.
-    emergent_window_days: int = Field(30, ge=0)
-    # A lab value of at least this grade with no matching AE is possible under-reporting.
-    unreported_min_grade: int = Field(3, ge=2, le=4)
+    related: tuple[str, ...] = Field(DEFAULT_RELATED, description="AEREL values the protocol counts as "
+                                                                  "treatment-related (domain/ctcae5.md).")
+    emergent_window_days: WholeNumber = Field(30, ge=0, description="Treatment-emergent: on or after first dose, "
+                                                                    "up to last dose + this many days.")
+    unreported_min_grade: WholeNumber = Field(3, ge=2, le=4, description="A lab value of at least this grade with "
+                                                                         "no matching AE is possible "
+                                                                         "under-reporting (2-4).")
 
     @field_validator("related", mode="before")
     @classmethod

@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from audit.dates import hi_name, lo_name
+from audit.derive.contracts import Contract, col, date_bounds
 from audit.derive.recist import lesions as les
 from audit.derive.recist import reported as rep
 from audit.derive.recist import timepoint as tp
@@ -18,6 +19,79 @@ from audit.derive.recist.tables import RECIST_1_1, clean_text, criteria
 from audit.derive.registry import DeriveContext, NotApplicable, derivation
 
 KEYS = ["USUBJID", "READER", "VISITNUM"]
+
+# Declared columns (audit/derive/contracts.py); frames built on one another share them.
+R11 = "RECIST 1.1 (Eisenhauer 2009)"
+DATASET = col("DATASET", pl.String, "source dataset of the record a finding pins to")
+USUBJID = col("USUBJID", pl.String, "unique subject identifier")
+READER = col("READER", pl.String, "reader: --EVAL with --EVALID, each derived on its own", "4.4 (one reader's "
+             "assessments)")
+VISITNUM = col("VISITNUM", pl.Float64, "visit number of the assessment (a second assessment under one number: "
+               "+ 0.0001)", "4.4.1 time point")
+LESION_COLUMNS = (
+    DATASET, USUBJID,
+    col("TUSEQ", pl.Int64, "TU record of the lesion's identification"),
+    READER,
+    col("TULNKID", pl.String, "lesion identifier linking TU and TR"),
+    col("ROLE", pl.String, "TARGET, NON-TARGET or NEW (TUSTRESC / TUORRES)", "3.3 baseline documentation"),
+    col("TULOC", pl.String, "lesion location as recorded (TULOC)", "3.3"),
+    col("ORGAN", pl.String, "organ: TULOC up to its first comma", "3.3 (at most 2 targets per organ)"),
+    col("NODAL", pl.Boolean, "the lesion is a lymph node (read by short axis)", "3.1.1; 4.2 lymph nodes"),
+    col("IRRADFL", pl.String, "in the radiation field (SUPPTU IRRADFL Y/N); null when not recorded",
+        "abscopal response (out-of-field targets)"),
+    VISITNUM,
+    *date_bounds("TUDTC", "date of the lesion's identification (TUDTC)", optional=True),
+)
+TUMOUR_READS = {"TU": ("USUBJID", "TUSEQ", "TULNKID", "TUSTRESC", "TUORRES", "TULOC", "TUDTC", "TUEVAL", "TUEVALID",
+                       "TUACPTFL", "VISITNUM"),
+                "SUPPTU": ("USUBJID", "IDVAR", "IDVARVAL", "QNAM", "QVAL"),
+                "TR": ("USUBJID", "TRSEQ", "TRLNKID", "TRTESTCD", "TRSTRESN", "TRSTRESC", "TRDTC", "TREVAL",
+                       "TREVALID", "TRACPTFL", "VISITNUM", "VISIT")}
+RS_READS = {"RS": ("USUBJID", "RSSEQ", "RSTESTCD", "RSSTRESC", "RSORRES", "RSCAT", "RSDTC", "RSEVAL", "RSEVALID",
+                   "RSACPTFL", "VISITNUM", "VISIT")}
+DM_START = {"DM": ("USUBJID", "RFSTDTC")}
+SUMS = "4.3.1 Evaluation of target lesions"
+TIMEPOINT_EVIDENCE = (
+    col("TARGET_SUM", pl.Float64, "derived sum of diameters of the measured targets (mm)", "3.3; " + SUMS),
+    col("N_TARGETS", pl.Int64, "target lesions identified at baseline", "3.3"),
+    col("N_ASSESSED", pl.Int64, "targets measured at this visit", SUMS + " (NE when one is missing)"),
+    col("ALL_GONE", pl.Boolean, "every target gone (nodes < 10 mm short axis)", SUMS + " (CR)"),
+    col("MAX_NODE", pl.Float64, "largest target lymph node short axis at this visit (mm)", SUMS + " (CR); 4.2"),
+    col("BASEVISIT", pl.Float64, "visit number of the baseline assessment", "3.3"),
+    col("BASE_SUM", pl.Float64, "baseline sum of diameters (mm)", "3.3"),
+    col("NADIR", pl.Float64, "smallest complete sum before this visit, baseline included (mm)", SUMS + " (PD)"),
+    col("PCHG_BASE", pl.Float64, "percent change of the sum from baseline", SUMS + " (PR: -30 %)"),
+    col("PCHG_NADIR", pl.Float64, "percent change of the sum from the nadir", SUMS + " (PD: +20 %)"),
+    col("CHG_NADIR", pl.Float64, "change of the sum from the nadir (mm)", SUMS + " (PD: +5 mm)"),
+    col("CHANGE_OVER_NADIR", pl.String, "the change over the nadir in words (+10 %, +4 mm)", SUMS + " (PD)"),
+    col("TRGRESP_DER", pl.String, "derived target response", SUMS),
+    col("NTRGRESP_DER", pl.String, "derived non-target response", "4.3.2 Evaluation of non-target lesions"),
+    col("NEWLIND_DER", pl.String, "new lesion at this visit per TU/TR (Y/N)", "4.3.3 New lesions"),
+)
+OVERALL_DER = col("OVRLRESP_DER", pl.String, "derived overall time-point response (Table 1 / 2)",
+                  "4.4.1 Tables 1 and 2")
+VISIT_DATES = (
+    col("VISIT", pl.String, "visit name"),
+    col("ADT", pl.Date, "assessment date: earliest scan of the visit", "4.4.1"),
+    col("FIRST_DATE_HI", pl.Date, "latest day the visit's earliest record can mean", "dates.md"),
+    col("LAST_DATE_LO", pl.Date, "earliest day the visit's latest record can mean", "dates.md"),
+    col("ASSESSMENT", pl.Int32, "assessment number under one visit number (> 1: records > 28 days apart)",
+        "4.4.2 confirmation interval"),
+)
+REPORTED_TIMEPOINT = (
+    col("TRGRESP", pl.String, "reported target response (RS TRGRESP)", SUMS),
+    col("TRGRESP_RSSEQ", pl.Int64, "RS record of the reported target response"),
+    col("NTRGRESP", pl.String, "reported non-target response (RS NTRGRESP)", "4.3.2"),
+    col("NTRGRESP_RSSEQ", pl.Int64, "RS record of the reported non-target response"),
+    col("NEWLIND", pl.String, "reported new lesion (RS NEWLIND, else NEWLPROG UNEQUIVOCAL as Y)", "4.3.3"),
+    col("NEWLIND_RSSEQ", pl.Int64, "RS record of NEWLIND"),
+    col("NEWLPROG_RSSEQ", pl.Int64, "RS record of NEWLPROG"),
+    col("OVRLRESP", pl.String, "reported overall response (RS OVRLRESP)", "4.4.1"),
+    col("OVRLRESP_RSSEQ", pl.Int64, "RS record of the reported overall response"),
+    col("SUMDIAM", pl.Float64, "reported sum of diameters (TR SUMDIAM, mm)", "3.3"),
+    col("SUMDIAM_TRSEQ", pl.Int64, "TR record of the reported SUMDIAM"),
+    col("OUT_OF_ORDER", pl.Boolean, "this visit is dated before an earlier-numbered visit", "4.3.1 nadir; 4.4.2"),
+)
 
 
 def options(ctx: DeriveContext) -> RecistOptions:
@@ -112,7 +186,10 @@ def no_rs_reason(ctx: DeriveContext, what: str) -> str:
     return f"RS has no {what}"
 
 
-@derivation("recist.lesions")
+@derivation("recist.lesions", contract=Contract(
+    LESION_COLUMNS, key="TUSEQ", reads={k: v for k, v in TUMOUR_READS.items() if k != "TR"} | {
+        "TR": ("USUBJID", "TRLNKID", "TREVAL", "TREVALID", "TRACPTFL")},
+    options=RecistOptions, section=f"{R11} 3.3 Baseline documentation of target and non-target lesions"))
 def lesions(ctx: DeriveContext) -> pl.LazyFrame:
     """One row per identified lesion (TU TUMIDENT): role, organ, nodal, in the radiation field (SUPPTU IRRADFL)."""
     tu = _evaluated(ctx, "TU", "USUBJID", "TUSEQ", "TULNKID")
@@ -139,7 +216,21 @@ def _for_every_reader(ctx: DeriveContext, catalogue: pl.LazyFrame) -> pl.LazyFra
     return pl.concat([catalogue.filter(pl.col("READER") != UNNAMED_READER), unnamed]).sort("USUBJID", "READER", "TUSEQ")
 
 
-@derivation("recist.target_measurements")
+@derivation("recist.target_measurements", contract=Contract((
+    DATASET, USUBJID,
+    col("TRSEQ", pl.Int64, "TR record of the size read"),
+    READER, VISITNUM,
+    col("TRLNKID", pl.String, "target lesion identifier"),
+    col("TEST", pl.String, "TRTESTCD the size is read from (audit/data/recist_measurements.csv)", "4.2"),
+    col("SIZE", pl.Float64, "the one size RECIST reads: LD of a non-nodal target, short axis of a node (mm)",
+        "3.1.1; 4.2 measurement conventions"),
+    col("DATE_LO", pl.Date, "earliest day the measurement can mean", "dates.md"),
+    col("DATE_HI", pl.Date, "latest day the measurement can mean", "dates.md"),
+    col("NODAL", pl.Boolean, "the target is a lymph node", "4.2 lymph nodes"),
+    col("IRRADFL", pl.String, "in the radiation field (SUPPTU IRRADFL)"),
+    col("ORGAN", pl.String, "organ of the target"),
+), key="TRSEQ", reads=TUMOUR_READS, derived_from=("recist.lesions",), options=RecistOptions,
+    section=f"{R11} 4.2 Measurement conventions"))
 def target_measurements(ctx: DeriveContext) -> pl.LazyFrame:
     """Per reader, target lesion and visit: the one size RECIST reads (TEST names its TRTESTCD), keyed by its TRSEQ."""
     sizes = les.target_sizes(ctx.derived("recist.lesions"), les.lesion_sizes(_tr(ctx)))
@@ -150,7 +241,23 @@ def _baseline(ctx: DeriveContext) -> pl.LazyFrame:
     return _tr(ctx).group_by(SUBJECT).agg(pl.col("VISITNUM").min().alias("BASEVISIT"))
 
 
-@derivation("recist.baseline_lesions")
+@derivation("recist.baseline_lesions", contract=Contract((
+    *LESION_COLUMNS,
+    col("BASE_SIZE", pl.Float64, "size at the baseline assessment (mm)", "3.3"),
+    col("MIN_MEASURABLE", pl.Float64, "smallest measurable size: 10 mm LD, 15 mm short axis for a node",
+        "3.1.1 Measurable disease"),
+    col("TARGET_ORDER", pl.Int64, "order of the target among the subject's targets (by TUSEQ)", "3.3"),
+    col("N_TARGETS", pl.UInt32, "target lesions of the subject and reader", "3.3 (at most 5)"),
+    col("ORGAN_ORDER", pl.Int64, "order of the target among the targets of its organ", "3.3"),
+    col("N_IN_ORGAN", pl.UInt32, "target lesions in the same organ", "3.3 (at most 2 per organ)"),
+    col("SCAN_LO", pl.Date, "earliest day of the lesion's baseline scan (TU identification or TR measurement)",
+        "3.2"),
+    col("SCAN_HI", pl.Date, "latest day of the lesion's baseline scan", "3.2"),
+    col("MEASURABLE", pl.Boolean, "baseline size at least MIN_MEASURABLE", "3.1.1 Measurable disease"),
+    col("RFSTDTC", pl.String, "first dose (DM RFSTDTC)", "3.2 baseline within 4 weeks"),
+    col("DAYS_BEFORE_DOSE", pl.Int64, "days the scan certainly lies before first dose", "3.2 (at most 28)"),
+), key="TUSEQ", reads=TUMOUR_READS | DM_START, derived_from=("recist.lesions", "recist.target_measurements"),
+    options=RecistOptions, section=f"{R11} 3.3 Baseline documentation of target and non-target lesions"))
 def baseline_lesions(ctx: DeriveContext) -> pl.LazyFrame:
     """One row per baseline target lesion: size, measurability, order in subject and organ, scan vs first dose."""
     catalogue = ctx.derived("recist.lesions").filter(pl.col("ROLE") == "TARGET").sort("USUBJID", "READER", "TUSEQ")
@@ -220,7 +327,12 @@ def _derived_timepoints(ctx: DeriveContext, irradiated: str | None) -> pl.LazyFr
     return derived.join(visits, on=KEYS, how="left")
 
 
-@derivation("recist.timepoint")
+@derivation("recist.timepoint", contract=Contract((
+    DATASET, USUBJID,
+    col("RSSEQ", pl.Int64, "RS record of the visit's overall response (OVRLRESP_RSSEQ)"),
+    READER, VISITNUM, *TIMEPOINT_EVIDENCE, OVERALL_DER, *VISIT_DATES, *REPORTED_TIMEPOINT,
+), key="RSSEQ", reads=TUMOUR_READS | RS_READS, derived_from=("recist.lesions", "recist.target_measurements"),
+    options=RecistOptions, section=f"{R11} 4.4.1 Time point response"))
 def timepoint(ctx: DeriveContext) -> pl.LazyFrame:
     """One row per subject and visit: derived sums and responses beside reported SUMDIAM and RS responses."""
     derived = _derived_timepoints(ctx, None)

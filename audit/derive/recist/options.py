@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from audit.derive.options import SectionOptions
+from audit.derive.options import Flag, SectionOptions, WholeNumber
 
 
 class RecistOptions(SectionOptions):
@@ -15,18 +15,19 @@ class RecistOptions(SectionOptions):
     SECTION = "recist"
 
     # Single-arm trials with response as endpoint need CR/PR confirmed; randomised trials often do not.
-    confirm: bool = True
-    # A confirming assessment lies at least this many days after the first response.
-    confirmation_days: int = Field(28, ge=1)
-    # SD counts as best response only at this many days or more after first dose (RFSTDTC).
-    sd_min_days: int = Field(42, ge=0)
-    # How many NE time points may lie between a response and the assessment confirming it.
-    max_ne_between: int = Field(1, ge=0)
-    # Only this evaluator's records (RSEVAL / TREVAL / TUEVAL) when given; records naming none count too.
-    evaluator: str | None = None
-    # Each reader (--EVAL with --EVALID) is derived and compared on its own, never merged with another.
-    # "accepted": only the adjudicated read (--ACPTFL Y) of independent readers, and readers with no --EVALID.
-    readers: Literal["all", "accepted"] = "all"
+    confirm: Flag = Field(True, description="CR/PR count as best response only when confirmed by a later "
+                                            "assessment; false: the best time-point response (randomised trials).")
+    confirmation_days: WholeNumber = Field(28, ge=1, description="Days from a response to the assessment that "
+                                                                 "confirms it (at least).")
+    sd_min_days: WholeNumber = Field(42, ge=0, description="Days after first dose (DM RFSTDTC) before SD counts as "
+                                                           "best response.")
+    max_ne_between: WholeNumber = Field(1, ge=0, description="NE assessments allowed between a response and the "
+                                                             "assessment confirming it.")
+    evaluator: str | None = Field(None, description="Only this evaluator's records (RSEVAL / TREVAL / TUEVAL); "
+                                                    "records naming none count too; null: every evaluator.")
+    readers: Literal["all", "accepted"] = Field(
+        "all", description="'all': each reader (--EVAL with --EVALID) is derived and compared on its own, never "
+        "merged; 'accepted': only the adjudicated read (--ACPTFL Y) and readers with no --EVALID.")
 
     @field_validator("evaluator", mode="before")
     @classmethod

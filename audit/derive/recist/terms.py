@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from audit.derive.recist.derivations import _evaluated, other_criteria
+from audit.derive.contracts import Contract, col
+from audit.derive.recist.derivations import R11, RS_READS, TUMOUR_READS, _evaluated, other_criteria
 from audit.derive.recist.lesions import text_column
+from audit.derive.recist.options import RecistOptions
 from audit.derive.recist.reported import RESULT_KIND
 from audit.derive.recist.tables import clean_text, unmapped
 from audit.derive.registry import DeriveContext, NotApplicable, derivation
@@ -53,7 +55,18 @@ def _tr(ctx: DeriveContext) -> pl.LazyFrame | None:
     return _unknown(_evaluated(ctx, "TR", "USUBJID", "TRSEQ", "TRTESTCD"), "TR", {"TUMSTATE": "state"})
 
 
-@derivation("recist.unmapped_terms")
+@derivation("recist.unmapped_terms", contract=Contract((
+    col("DATASET", pl.String, "dataset holding the wording: RS or TR"),
+    col("USUBJID", pl.String, "subject of the first record with the wording"),
+    col("FIRST_SEQ", pl.Int64, "--SEQ of the first record with the wording"),
+    col("VARIABLE", pl.String, "variable read: --STRESC, else --ORRES"),
+    col("TESTCD", pl.String, "test code of the records (RSTESTCD / TRTESTCD)"),
+    col("VALUE", pl.String, "the wording audit/data/recist_terms.csv lacks"),
+    col("N_RECORDS", pl.Int64, "records with the wording"),
+    col("N_SUBJECTS", pl.Int64, "subjects with the wording"),
+    col("READERS", pl.String, "readers whose records hold it, '; '-separated"),
+), key="FIRST_SEQ", reads={"RS": RS_READS["RS"], "TR": TUMOUR_READS["TR"]}, options=RecistOptions,
+    section=f"{R11} 4.3 Response criteria; 4.4.1 Tables 1 and 2 (the result categories)"))
 def unmapped_terms(ctx: DeriveContext) -> pl.LazyFrame:
     """One row per distinct unknown wording (dataset, variable, test, value): first record, records, subjects."""
     parts = [p for p in (_rs(ctx), _tr(ctx)) if p is not None]

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import polars as pl
 
+from audit.derive.contracts import Contract, col
+from audit.derive.recist.derivations import R11, READER, USUBJID
 from audit.derive.recist.lesions import SUBJECT
+from audit.derive.recist.options import RecistOptions
 from audit.derive.registry import DeriveContext, derivation
 
 
-@derivation("recist.best_change")
+@derivation("recist.best_change", contract=Contract((
+    USUBJID, READER,
+    col("BEST_PCHG", pl.Float64, "largest decrease (or smallest increase) of the target sum from baseline before "
+        "the first PD (%)", "4.3.1; 4.4.2"),
+    col("BOR", pl.String, "derived best overall response (recist.bor BOR)", "4.4.2"),
+), key="ROW", derived_from=("recist.timepoint", "recist.bor"), options=RecistOptions,
+    section=f"{R11} 4.4.2 Best overall response (waterfall plot)"))
 def best_change(ctx: DeriveContext) -> pl.LazyFrame:
     """Per subject and reader: the largest decrease (or smallest increase) of the target sum from baseline up to
     the first PD, and the derived best overall response (RECIST 1.1 section 4.4.2: after PD nothing counts)."""
