@@ -124,8 +124,18 @@ def test_cli_example_escort_writes_a_snapshot_that_verifies(tmp_path):
 
 
 def test_per_arm_medians_are_drawn_on_their_arms_curves(datasets, tmp_path):
+    from audit.claims.curves import median_curves
     from audit.report.plots import km_figures
 
     write_snapshot(datasets, tmp_path, "parquet")
-    captions = [f.caption for f in km_figures(load_study(tmp_path), load_claims(CLAIMS))]
+    captions = [f.caption for f in km_figures(median_curves(load_study(tmp_path), load_claims(CLAIMS)))]
     assert ["n = 228" in captions[0], "n = 220" in captions[1]] == [True, True]
+
+
+def test_data_cutoff_is_the_snapshots_own_even_when_another_is_given_to_the_loader(datasets, tmp_path):
+    from datetime import date
+
+    write_snapshot(datasets, tmp_path, "parquet")
+    result = verify_claims(load_study(tmp_path, cutoff=date(2020, 1, 1)), load_claims(CLAIMS))
+    assert (_verdict(result, "cutoff").verdict, _verdict(result, "cutoff").reference.label) == (
+        "reproduced", "ADSL.DCUTDT")
