@@ -128,8 +128,8 @@ def _verdict_rows(verification) -> tuple[tuple[str, str, str], ...]:
 def _two_arm(out_dir: Path, fmt: str, reports: Path) -> tuple[tuple[tuple[str, str, str], ...], Path]:
     """The randomised two-arm example: write it, verify its published figures, write the verdict page."""
     from audit.claims import load_claims, verify_claims
+    from audit.figures import study_figures
     from audit.report.html import render_verification_html
-    from audit.report.plots import study_figures
     from audit.study import load_study
     from audit.synth import write_snapshot
     from audit.synth.escort import generate_escort

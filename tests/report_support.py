@@ -6,8 +6,9 @@ from html.parser import HTMLParser
 
 import numpy as np
 
+from audit.claims.curves import PublishedMedian, km_curve
 from audit.claims.results import ClaimVerdict, MethodResult, VerificationResult
-from audit.report.plots import Figure, PublishedMedian, km_curve, km_svg
+from audit.report.plots import Figure, km_svg
 
 
 class Outline(HTMLParser):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from audit.claims.curves import PublishedMedian, WaterfallBar, km_curve
 from audit.report.html import render_verification_html
-from audit.report.plots import PublishedMedian, WaterfallBar, km_curve, km_svg, waterfall_svg
+from audit.report.plots import km_svg, waterfall_svg
 from tests.report_support import Outline, km_figure, survival_curve, verification_result
 
 

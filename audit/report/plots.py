@@ -1,5 +1,7 @@
 """Figures a reviewer holds next to the paper, as inline SVG text: Kaplan-Meier and waterfall.
 
+The curves arrive computed (audit.claims.curves): this module only draws them.
+
 matplotlib runs with the Agg backend and writes SVG with a fixed hash salt
 and no date, so the same data always gives the same bytes (golden tests,
 diffable reports). Text stays text (svg.fonttype none): the page is
@@ -14,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from audit.claims.curves import ClaimedMedianCurve, PublishedMedian, StudyCurves, SurvivalCurve, WaterfallBar
 
 # Days per month used for the time axis: the Julian year / 12, the convention
 # of R's survival package and of most oncology publications.
@@ -38,35 +42,6 @@ BOR_COLOURS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class SurvivalCurve:
-    """A recomputed Kaplan-Meier step function: times in days, survival after each time."""
-
-    endpoint: str
-    times: tuple[float, ...]
-    survival: tuple[float, ...]
-    censored: tuple[float, ...] = ()
-    median_days: float | None = None
-
-
-@dataclass(frozen=True)
-class PublishedMedian:
-    """A median and its CI as the paper prints them, in months."""
-
-    text: str
-    median: float | None
-    ci: tuple[float, float] | None = None
-
-
-@dataclass(frozen=True)
-class WaterfallBar:
-    """One subject's best percentage change in target-lesion sum and best overall response."""
-
-    usubjid: str
-    best_change: float
-    bor: str
-
-
 def _render(draw: Callable[[Any], None], width: float, height: float) -> str:
     """Draw on fresh axes under the house style; the <svg> element, no XML prolog, no date."""
     import matplotlib
@@ -81,19 +56,6 @@ def _render(draw: Callable[[Any], None], width: float, height: float) -> str:
         figure.savefig(buffer, format="svg", metadata=_NO_METADATA, bbox_inches="tight")
     text = buffer.getvalue()
     return text[text.index("<svg"):]
-
-
-def km_curve(endpoint: str, time_days: Sequence[float], event: Sequence[int]) -> SurvivalCurve:
-    """The curve to draw, from the same Kaplan-Meier estimate and median rule the verifier uses."""
-    from audit.stats.km import kaplan_meier
-    from audit.stats.median import km_median
-
-    time = np.asarray(time_days, dtype=float)
-    happened = np.asarray(event, dtype=int) == 1
-    table = kaplan_meier(time, happened.astype(int))
-    steps = table.n_event > 0
-    return SurvivalCurve(endpoint, tuple(table.time[steps].tolist()), tuple(table.surv[steps].tolist()),
-                         tuple(np.sort(time[~happened]).tolist()), km_median(table, "r_sas"))
 
 
 def _step_points(curve: SurvivalCurve) -> tuple[np.ndarray, np.ndarray]:
@@ -168,58 +130,25 @@ class Figure:
     svg: str
 
 
-def _published_median(text: str, ci: str | None) -> PublishedMedian:
-    from audit.claims.printed import number_text, range_texts
-
-    median = number_text(text)
-    bounds = range_texts(ci) if ci else None
-    shown = f"{median} ({bounds[0]}-{bounds[1]})" if median and bounds else text
-    return PublishedMedian(shown, float(median) if median else None,
-                           (float(bounds[0]), float(bounds[1])) if bounds else None)
-
-
-def km_figures(study, claims) -> list[Figure]:
+def km_figures(medians: Sequence[ClaimedMedianCurve]) -> list[Figure]:
     """One KM figure per claimed median (PFS, OS): the recomputed curve beside the printed figure."""
-    from audit.claims.endpoints import endpoint_data
-    from audit.derive import NotApplicable
-
-    figures = []
-    for claim in claims.claims:
-        if claim.measure.type != "km_median":
-            continue
-        try:
-            data = endpoint_data(study, claim.measure.endpoint, claims.endpoints)
-            if claim.measure.arm is not None:  # a per-arm median is drawn on that arm's curve
-                from audit.claims.arms import study_arms
-                from audit.claims.comparisons import in_arm
-
-                data = in_arm(data, study_arms(study, claims.arms), claim.measure.arm)
-        except NotApplicable:
-            continue
-        curve = km_curve(data.endpoint, data.time, data.event)
-        published = _published_median(claim.text, claim.ci)
-        caption = (f"{data.endpoint} ({claim.id}): Kaplan-Meier recomputed from {data.source}, "
-                   f"n = {len(data.time)}; published median {published.text} months.")
-        figures.append(Figure(f"km-{claim.id}", caption, km_svg(curve, published)))
-    return figures
+    return [
+        Figure(f"km-{m.claim_id}",
+               f"{m.curve.endpoint} ({m.claim_id}): Kaplan-Meier recomputed from {m.source}, "
+               f"n = {m.subjects}; published median {m.published.text} months.",
+               km_svg(m.curve, m.published))
+        for m in medians
+    ]
 
 
-def waterfall_figures(study) -> list[Figure]:
-    """The waterfall of best change in target sum per subject, when the RECIST derivation can run."""
-    from audit.derive import DeriveContext, NotApplicable
-
-    try:
-        best = DeriveContext(study).derived("recist.best_change").collect()
-    except (NotApplicable, KeyError):
-        return []
-    bars = [WaterfallBar(row["USUBJID"], float(row["BEST_PCHG"]), row["BOR"] or "NE")
-            for row in best.drop_nulls("BEST_PCHG").sort("USUBJID").iter_rows(named=True)]
+def waterfall_figures(bars: Sequence[WaterfallBar]) -> list[Figure]:
+    """The waterfall of best change in target sum per subject, when there are bars to draw."""
     if not bars:
         return []
     caption = f"Best percentage change in target-lesion sum from baseline per subject (n = {len(bars)}), by BOR."
     return [Figure("waterfall", caption, waterfall_svg(bars))]
 
 
-def study_figures(study, claims) -> list[Figure]:
+def study_figures(curves: StudyCurves) -> list[Figure]:
     """Every figure a reviewer holds next to the paper: KM curves of claimed medians, then the waterfall."""
-    return [*km_figures(study, claims), *waterfall_figures(study)]
+    return [*km_figures(curves.medians), *waterfall_figures(curves.waterfall)]
