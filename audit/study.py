@@ -93,6 +93,9 @@ def sha256_of(path: Path) -> str:
 
 
 def _dataset_files(root: Path) -> tuple[dict[str, Path], list[str]]:
+    if not root.exists() and root.is_symlink():
+        raise SnapshotError("snapshot is a symbolic link that resolves to nothing (a loop or a missing target)",
+                            file=root)
     if not root.exists():
         raise SnapshotError("snapshot folder does not exist", file=root)
     if not root.is_dir():

@@ -158,7 +158,7 @@ def test_output_in_a_missing_folder_or_on_a_folder_is_one_line(reference, tmp_pa
 def test_a_symlink_loop_is_not_a_snapshot(tmp_path):
     loop = tmp_path / "loop"
     os.symlink(loop, loop)
-    assert_input_error(invoke("inspect", loop), str(loop))
+    assert_input_error(invoke("inspect", loop), str(loop), "symbolic link that resolves to nothing")
 
 
 def test_derive_recist_to_xpt_names_the_long_variable_names(reference, tmp_path):
