@@ -143,3 +143,17 @@ def test_explain_options_come_from_the_model_not_the_rule_file() -> None:
     description = CtcaeOptions.model_fields["unreported_min_grade"].description
     assert f"  ctcae.unreported_min_grade (int, default 3): {description}" in text
     assert text.count("ctcae.unreported_min_grade") == 1
+
+
+def test_rules_list_with_a_file_adds_it_to_the_built_in_packs(tmp_path) -> None:
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(
+        "pack: extra\nrules:\n  - id: XTRA001\n    title: AE start is filled\n    severity: minor\n    datasets: [AE]\n"
+        "    rationale: every AE needs its start\n    reference: {document: SDTMIG v3.4, section: \"6.2\"}\n"
+        "    check: {kind: row_expression, fails_when: AESTDTC IS NULL}\n",
+        encoding="utf-8",
+    )
+    listed = CliRunner().invoke(app, ["rules", "list", "--rules", str(extra)])
+    assert listed.exit_code == 0, listed.output
+    ids = [line.split()[0] for line in listed.output.splitlines()]
+    assert "XTRA001" in ids and "DATE001" in ids and "RECIST009" in ids

@@ -9,7 +9,16 @@ import typer
 
 from audit.cli.app import rules_app, user_errors
 
-_RULES = typer.Option(None, "--rules", help="Rule file or folder (repeatable); default: the built-in packs.")
+_RULES = typer.Option(None, "--rules", help="Rule file or folder (repeatable), added to the built-in packs.")
+
+
+def _with_builtin(rules: list[Path] | None):
+    """The built-in packs and the given rule files, as `check --rules` runs them."""
+    from audit.engine import builtin_rule_files, load_rules
+
+    builtin = builtin_rule_files()
+    known = {p.resolve() for p in builtin}
+    return load_rules([*builtin, *(p for p in rules or () if p.resolve() not in known)])
 
 
 def _parameters(rule) -> list[str]:
@@ -91,9 +100,7 @@ def explanation(rule) -> str:
 @user_errors
 def list_rules(rules: list[Path] | None = _RULES) -> None:
     """Every rule: ID, severity, datasets and title."""
-    from audit.engine import load_rules
-
-    for rule in load_rules(rules or None).rules:
+    for rule in _with_builtin(rules).rules:
         typer.echo(f"{rule.id:<10} {rule.severity:<8} {','.join(rule.datasets):<28} {rule.title}")
 
 
@@ -103,9 +110,7 @@ def explain(
     rule_id: str = typer.Argument(..., help="Rule ID, e.g. DATE003."), rules: list[Path] | None = _RULES
 ) -> None:
     """What a rule checks, why, its reference, a failing and a passing example, and its options."""
-    from audit.engine import load_rules
-
-    typer.echo(explanation(load_rules(rules or None).get(rule_id)), nl=False)
+    typer.echo(explanation(_with_builtin(rules).get(rule_id)), nl=False)
 
 
 @rules_app.command("schema")
