@@ -231,3 +231,19 @@ def test_a_malformed_baseline_is_one_line(reference, tmp_path, document):
     baseline = tmp_path / "baseline.json"
     baseline.write_text(json.dumps(document), encoding="utf-8")
     assert_input_error(invoke("check", reference.clean, "--baseline", baseline), "baseline.json")
+
+
+def test_a_count_that_is_not_a_whole_number_is_a_claims_file_error(reference, tmp_path):
+    claims = claims_with(tmp_path, lambda d: _claim(d, "orr").update(count="abc"))
+    assert_input_error(invoke("verify", reference.clean, "--claims", claims), "claims[orr].count")
+
+
+def test_a_count_above_n_is_inconsistent(tmp_path):
+    claims = claims_with(tmp_path, lambda d: _claim(d, "orr").update(count="999"))
+    result = invoke("claims", "check", claims)
+    assert result.exit_code == 1 and "the count 999 exceeds n = 49" in result.stdout
+
+
+def test_a_proportion_printed_nr_has_no_grim_test(reference, tmp_path):
+    claims = claims_with(tmp_path, lambda d: _claim(d, "orr").update(text="NR-NR"))
+    assert invoke("verify", reference.clean, "--claims", claims).exit_code in (0, 1)

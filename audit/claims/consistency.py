@@ -129,6 +129,8 @@ def _binomial_methods(claim: Claim, n: int) -> list[Check]:
     if percent is None or bounds is None:
         return []
     ks = [int(claim.count)] if claim.count and claim.count.isdigit() else possible_counts(percent, n)
+    if any(k > n for k in ks):
+        return [Check(claim.id, "count_percent", "inconsistent", f"the count {claim.count} exceeds n = {n}")]
     if len(ks) > MAX_COUNTS_TRIED:
         return [Check(claim.id, "binomial_methods", "info",
                       f"{percent}% allows {len(ks):,} counts of {n:,}: too many to name the CI method")]

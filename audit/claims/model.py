@@ -194,7 +194,7 @@ class Claim(_Strict):
     text: str = Field(..., min_length=1, description='The figure as printed: "40.8", "6.9 months".')
     ci: str | None = Field(None, description='Its confidence interval as printed: "27.3-55.7", "20.5-NR".')
     p: str | None = Field(None, description='A p-value printed with it: "0.0010", "<0.001".')
-    count: str | None = Field(None, description='A count printed beside a percentage: "31".')
+    count: str | None = Field(None, pattern=r"^\d+$", description='A count printed beside a percentage: "31".')
     iqr: str | None = Field(None, description='Its interquartile range as printed: "4.1-12.8" (median follow-up).')
     measure: Measure
     method: dict[str, str] | None = Field(
@@ -278,7 +278,10 @@ def _location(error: dict, document: dict) -> tuple[str | None, str]:
             claim_id = claims[index].get("id") or f"#{index + 1}"
         loc = loc[2:]
     kinds = set(MEASURE_TYPES)
-    return claim_id, ".".join(p for p in loc if p not in kinds) or "(top level)"
+    # pydantic names the measure's type after "measure" (measure.count.population); a field named like a
+    # type elsewhere (a claim's count) is kept.
+    kept = [p for i, p in enumerate(loc) if not (p in kinds and i and loc[i - 1] == "measure")]
+    return claim_id, ".".join(kept) or "(top level)"
 
 
 def parse_claims(document: object, file: str | Path = "<claims>") -> ClaimsFile:

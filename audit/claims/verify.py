@@ -8,6 +8,7 @@ the gap); cannot be checked (the snapshot lacks what the measure needs).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from audit.claims import measures
@@ -218,6 +219,8 @@ def _grim_warnings(verdict: ClaimVerdict, claim: Claim) -> list[str]:
     if claim.measure.type != "proportion" or reference is None or reference.counts is None:
         return []
     printed, n = reference.printed[0], reference.counts[1]
+    if printed == NOT_REACHED or not re.fullmatch(r"\d+(?:\.\d+)?", printed):
+        return []  # GRIM tests a printed percentage, not "NR" or a bound
     if n and not grim_possible(printed, n):
         return [grim_message(printed, n)]
     return []
