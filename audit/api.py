@@ -172,7 +172,7 @@ def _verify(study: Study, claims, path: Path | None) -> tuple[Any, tuple]:
     if claims is None:
         return None, ()
     from audit.claims import verify_claims
-    from audit.report.plots import study_figures
+    from audit.figures import study_figures
 
     return verify_claims(study, claims, claims_file=path), tuple(study_figures(study, claims))
 

@@ -50,6 +50,6 @@ def _figures(study, claims_file, output_format: str) -> tuple:
     """KM and waterfall figures, drawn only for the page that shows them."""
     if output_format != "html":
         return ()
-    from audit.report.plots import study_figures
+    from audit.figures import study_figures
 
     return tuple(study_figures(study, claims_file))
