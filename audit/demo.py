@@ -129,7 +129,7 @@ def _two_arm(out_dir: Path, fmt: str, reports: Path) -> tuple[tuple[tuple[str, s
     """The randomised two-arm example: write it, verify its published figures, write the verdict page."""
     from audit.claims import load_claims, verify_claims
     from audit.figures import study_figures
-    from audit.report.html import render_verification_html
+    from audit.report import VERIFY
     from audit.study import load_study
     from audit.synth import write_snapshot
     from audit.synth.escort import generate_escort
@@ -141,8 +141,8 @@ def _two_arm(out_dir: Path, fmt: str, reports: Path) -> tuple[tuple[tuple[str, s
     study = load_study(snapshot)
     verification = verify_claims(study, claims, claims_file=claims_file)
     page = reports / "escort-verify.html"
-    page.write_text(render_verification_html(verification, study_figures(study, claims), study.notes),
-                    encoding="utf-8")
+    options = ReportOptions(figures=tuple(study_figures(study, claims)), notes=study.notes)
+    page.write_text(render(verification, "html", options, command=VERIFY), encoding="utf-8")
     return _verdict_rows(verification), page
 
 
