@@ -100,13 +100,11 @@ def _required(configured: Sequence[str], asked: Sequence[str]) -> tuple[str, ...
 
 def rule_set(request: CheckRequest):
     """The built-in packs plus the given rule files, or only the given ones with builtin_rules=False."""
-    from audit.engine import builtin_rule_files, load_rules
+    from audit.engine import load_rules_with_builtin
 
     if not request.builtin_rules and not request.rules:
         raise AuditInputError("nothing to run: give --rules FILE with it", field="--no-builtin-rules")
-    builtin = builtin_rule_files() if request.builtin_rules else []
-    known = {p.resolve() for p in builtin}
-    return load_rules([*builtin, *(Path(p) for p in request.rules if Path(p).resolve() not in known)])
+    return load_rules_with_builtin(request.rules, builtin=request.builtin_rules)
 
 
 def run_check(request: CheckRequest, progress=None) -> CheckOutcome:

@@ -14,11 +14,9 @@ _RULES = typer.Option(None, "--rules", help="Rule file or folder (repeatable), a
 
 def _with_builtin(rules: list[Path] | None):
     """The built-in packs and the given rule files, as `check --rules` runs them."""
-    from audit.engine import builtin_rule_files, load_rules
+    from audit.engine import load_rules_with_builtin
 
-    builtin = builtin_rule_files()
-    known = {p.resolve() for p in builtin}
-    return load_rules([*builtin, *(p for p in rules or () if p.resolve() not in known)])
+    return load_rules_with_builtin(rules or ())
 
 
 def _parameters(rule) -> list[str]:

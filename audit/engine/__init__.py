@@ -46,6 +46,13 @@ def builtin_rule_files() -> list[Path]:
     return sorted(rules_dir().glob("*.yaml"))
 
 
+def load_rules_with_builtin(paths: Iterable[str | Path] = (), *, builtin: bool = True) -> RuleSet:
+    """The built-in packs (unless builtin is False) plus the given rule files, each file loaded once."""
+    packs = builtin_rule_files() if builtin else []
+    known = {p.resolve() for p in packs}
+    return load_rules([*packs, *(Path(p) for p in paths if Path(p).resolve() not in known)])
+
+
 def load_rules(paths: Iterable[str | Path] | None = None) -> RuleSet:
     """Load rule files (default: the built-in packs); RuleFileError when one is invalid."""
     parsed = load_rule_files(builtin_rule_files() if paths is None else paths)
