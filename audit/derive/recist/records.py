@@ -71,7 +71,6 @@ def _best_columns(prefix: str, what: str) -> tuple:
     col("VISIT", pl.String, "visit name of the RS record"),
     *date_bounds("RSDTC", "date of the RS record", optional=True),
     *TIMEPOINT_EVIDENCE, OVERALL_DER,
-    col("VISIT_right", pl.String, "visit name of the visit's tumour assessment (TR/RS)"),
     *VISIT_DATES[1:], *REPORTED_TIMEPOINT,
     col("FIRST_PD_VISIT", pl.Float64, "first visit with a reported overall PD", "4.4.2"),
     col("PRIOR_CR", pl.Boolean, "an earlier visit reported overall CR", "4.4.2 Table 3 footnote (CR then PR)"),
@@ -89,7 +88,8 @@ def responses(ctx: DeriveContext) -> pl.LazyFrame:
     records = _rs_records(ctx).filter(pl.col("RSTESTCD").is_in(rep.TIMEPOINT_TESTS))
     if records.select(pl.len()).collect().item() == 0:
         raise NotApplicable(no_rs_reason(ctx, "time-point responses (TRGRESP, NTRGRESP, NEWLIND, NEWLPROG, OVRLRESP)"))
-    visits = ctx.derived("recist.timepoint").drop("DATASET", "RSSEQ").with_columns(
+    # The RS record keeps its own VISIT; the visit's name on the time-point side would only come back as a copy.
+    visits = ctx.derived("recist.timepoint").drop("DATASET", "RSSEQ", "VISIT", strict=False).with_columns(
         _first_visit_with("PD", "FIRST_PD_VISIT"),
         (pl.col("OVRLRESP") == "CR").cast(pl.Int32).cum_sum().shift(1).fill_null(0)
         .over(SUBJECT, order_by="VISITNUM").gt(0).alias("PRIOR_CR"),
